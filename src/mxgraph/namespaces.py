@@ -1,0 +1,82 @@
+"""Every IRI namespace mxgraph uses, defined once.
+
+>>> str(MX.Country)
+'https://w3id.org/mxgraph/ontology#Country'
+>>> PREFIXES["mxd"]
+'https://w3id.org/mxgraph/id/'
+"""
+
+from __future__ import annotations
+
+
+
+class Namespace(str):
+    """An IRI prefix whose attributes and items are the full IRIs of its terms.
+
+    Plain strings rather than rdflib objects keep start-up light: lookups
+    run on Oxigraph and never need rdflib.
+
+    >>> Namespace("http://example.org/ns#").Thing
+    'http://example.org/ns#Thing'
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return str(self) + name
+
+    def __getitem__(self, name: object) -> str:  # type: ignore[override]
+        return str(self) + str(name)
+
+MX = Namespace("https://w3id.org/mxgraph/ontology#")
+MXD = Namespace("https://w3id.org/mxgraph/id/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("http://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+DCT = Namespace("http://purl.org/dc/terms/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace("http://www.wikidata.org/entity/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+#: Prefix table used for CURIEs, Turtle output and SPARQL prologues, in display order.
+PREFIXES: dict[str, str] = {
+    "mx": str(MX),
+    "mxd": str(MXD),
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "time": str(TIME),
+    "dct": str(DCT),
+    "oa": str(OA),
+    "wd": str(WD),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "vann": str(VANN),
+}
+
+#: Vocabularies whose terms the graph may use without declaring them in mxgraph's ontology.
+W3C_VOCABULARIES: tuple[str, ...] = tuple(
+    PREFIXES[p] for p in ("org", "schema", "prov", "skos", "time", "dct", "oa", "rdf", "rdfs", "owl", "xsd", "vann")
+)
+
+
+def sparql_prologue() -> str:
+    """The PREFIX lines for every namespace in :data:`PREFIXES`.
+
+    >>> sparql_prologue().splitlines()[0]
+    'PREFIX mx: <https://w3id.org/mxgraph/ontology#>'
+    """
+    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
