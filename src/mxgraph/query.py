@@ -1,0 +1,283 @@
+"""Run SPARQL on a store: checked for safety, values bound, bounded in time.
+
+Results are typed by query form: :class:`SelectResult` (rows),
+:class:`AskResult` (a boolean), :class:`GraphResult` (triples of CONSTRUCT or
+DESCRIBE). Every prefix of :data:`mxgraph.namespaces.PREFIXES` is predeclared.
+
+>>> from mxgraph.store import open_store
+>>> store = open_store()
+>>> result = run_query(store, "SELECT ?label { mx:Country rdfs:label ?label }")
+>>> [row[0].value for row in result.rows]
+['country']
+>>> run_query(store, "ASK { mx:Country a owl:Class }")
+AskResult(value=True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mxgraph import resources
+from mxgraph.deadline import Deadline, run_in_child
+from mxgraph.errors import MxGraphError, QuerySyntaxError
+from mxgraph.namespaces import PREFIXES
+from mxgraph.safety import check_query
+from mxgraph.store import ONTOLOGY_GRAPH, MxStore
+
+#: An RDF term as a query result holds it.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The answer to a SELECT query: variable names and rows (``None`` for unbound)."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Term | None, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        return iter(self.rows)
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """The answer to an ASK query."""
+
+    value: bool
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """The answer to a CONSTRUCT or DESCRIBE query: a set of triples."""
+
+    triples: tuple[ox.Triple, ...]
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What a SPARQL update changed: triples in the default graph before and after."""
+
+    before: int
+    after: int
+
+
+QueryResult = SelectResult | AskResult | GraphResult
+
+
+def run_query(
+    store: MxStore,
+    sparql: str,
+    *,
+    bindings: Mapping[str, Term] | None = None,
+    timeout: float | Deadline | None = 30,
+    allow_network: bool = False,
+    allow_update: bool = False,
+) -> QueryResult | UpdateResult:
+    """Run a SPARQL query (or, with ``allow_update``, an update) and return its typed result.
+
+    ``bindings`` give variables values before evaluation (never pasted into the
+    text). ``timeout`` (seconds or a :class:`~mxgraph.deadline.Deadline`) bounds
+    evaluation; past it :class:`~mxgraph.errors.QueryTimeout` is raised.
+
+    >>> from mxgraph.store import open_store
+    >>> store = open_store()
+    >>> result = run_query(store, "SELECT ?c ?l { ?c rdfs:label ?l }",
+    ...                    bindings={"l": ox.Literal("country", language="en")})
+    >>> [str(row[0]) for row in result]
+    ['<https://w3id.org/mxgraph/ontology#Country>']
+    >>> run_query(store, "SELECT * {")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.QuerySyntaxError: SPARQL syntax error at line 1, column 11: expected ...
+    """
+    deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)
+    kind = check_query(
+        sparql,
+        allow_network=allow_network,
+        allow_update=allow_update,
+        store_graphs=(ONTOLOGY_GRAPH.value,),
+    )
+    if kind == "update":
+        return _run_update(store, sparql)
+    substitutions = _substitutions(bindings or {})
+
+    def evaluate() -> bytes:
+        try:
+            answer = store.oxigraph.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+        except SyntaxError as error:
+            raise query_syntax_error(sparql, error) from None
+        except RuntimeError as error:
+            if "SELECT projection" in str(error):
+                raise MxGraphError(
+                    "cannot bind a variable the query does not select: a bound variable "
+                    "must appear in the SELECT clause (SELECT * selects all)"
+                ) from None
+            raise MxGraphError(f"query failed: {error}") from None
+        except OSError as error:
+            raise MxGraphError(f"query failed: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return b"A1" if bool(answer) else b"A0"
+        if isinstance(answer, ox.QuerySolutions):
+            return b"S" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+        return b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+
+    return _decode(run_in_child(evaluate, deadline))
+
+
+def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
+    substitutions: dict[ox.Variable, Term] = {}
+    for name, value in bindings.items():
+        try:
+            substitutions[ox.Variable(name.lstrip("?$"))] = value
+        except ValueError:
+            raise MxGraphError(f"cannot bind {name!r}: not a SPARQL variable name") from None
+    return substitutions
+
+
+def _decode(answer: bytes) -> QueryResult:
+    kind, payload = answer[:1], answer[1:]
+    if kind == b"A":
+        return AskResult(payload == b"1")
+    if kind == b"G":
+        triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
+        return GraphResult(tuple(quad.triple for quad in triples))
+    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    variables = tuple(v.value for v in solutions.variables)
+    rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+    return SelectResult(variables, rows)
+
+
+def _run_update(store: MxStore, sparql: str) -> UpdateResult:
+    # Updates run in-process: a child's writes would not reach this process's
+    # view of the store. They are only allowed on an explicitly writable store.
+    before = len(store)
+    try:
+        store.oxigraph.update(sparql, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise query_syntax_error(sparql, error) from None
+    except OSError as error:
+        raise MxGraphError(f"update failed: {error}") from None
+    return UpdateResult(before, len(store))
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
+_CHAR_CLASS = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
+
+
+def query_syntax_error(sparql: str, error: SyntaxError) -> QuerySyntaxError:
+    """Turn Oxigraph's "error at 3:17: expected one of ..." into a one-line message.
+
+    Oxigraph counts columns in bytes; the message counts characters.
+
+    >>> try:
+    ...     ox.Store().query("SELECT ?x\\nWHERE { ?x ?p ?o } LIMIT x")
+    ... except SyntaxError as e:
+    ...     print(query_syntax_error("SELECT ?x\\nWHERE { ?x ?p ?o } LIMIT x", e))
+    SPARQL syntax error at line 2, column 26 (near "x"): expected one of HAVING, OFFSET, ...
+    """
+    message = str(error)
+    match = _POSITION.match(message)
+    if match is None:
+        return QuerySyntaxError(f"SPARQL syntax error: {' '.join(message.split())}")
+    line, byte_column, detail = int(match[1]), int(match[2]), match[3]
+    lines = sparql.splitlines() or [""]
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    column = len(text.encode()[: byte_column - 1].decode(errors="ignore")) + 1
+    near = text[column - 1 : column + 19].strip()
+    where = f"line {line}, column {column}" + (f' (near "{near}")' if near else "")
+    return QuerySyntaxError(f"SPARQL syntax error at {where}: {_summarize(detail)}")
+
+
+def _summarize(detail: str) -> str:
+    """Drop character classes from Oxigraph's expected-token list and keep it short."""
+    detail = " ".join(_CHAR_CLASS.sub("", detail).split())
+    if not detail.startswith("expected"):
+        return detail
+    head, _, rest = detail.partition(" one of ")
+    items = [item.strip() for item in (rest or head.removeprefix("expected")).split(",")]
+    items = [item for item in items if item and item != "[_]"]
+    if "Prefix not found" in items:
+        return "undeclared prefix (declare it with PREFIX or use one of mxgraph's prefixes)"
+    if not items:
+        return "unexpected input"
+    shown = ", ".join(items[:8]) + (", ..." if len(items) > 8 else "")
+    return f"expected {'one of ' if len(items) > 1 else ''}{shown}"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A bundled query: its file's name without ``.rq``, header fields and text."""
+
+    name: str
+    title: str
+    question: str
+    description: str
+    sparql: str = field(repr=False)
+    path: Path | None = field(default=None, repr=False, compare=False)
+
+
+_HEADER = re.compile(r"^#\s*(title|question|description)\s*:\s*(.*)$", re.IGNORECASE)
+
+
+def parse_named_query(name: str, text: str, path: Path | None = None) -> NamedQuery:
+    """Read the ``# title:``, ``# question:`` and ``# description:`` header of a query.
+
+    >>> parse_named_query("n", "# title: Count\\n# question: How many?\\nSELECT * {}").title
+    'Count'
+    """
+    fields = {"title": "", "question": "", "description": ""}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if match:
+            fields[match[1].lower()] = match[2].strip()
+    return NamedQuery(name, sparql=text, path=path, **fields)
+
+
+def list_named_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """The named queries in ``folder`` (default: the bundled ones), sorted by name.
+
+    >>> isinstance(list_named_queries(), list)
+    True
+    """
+    folder = resources.queries_dir() if folder is None else folder
+    return [
+        parse_named_query(path.stem, path.read_text(encoding="utf-8"), path)
+        for path in sorted(folder.glob("*.rq"))
+    ]
+
+
+def load_named_query(name: str, folder: Path | None = None) -> NamedQuery:
+    """The named query ``name``; an unknown name lists the known ones.
+
+    >>> load_named_query("no-such-query", Path("/nonexistent"))
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: unknown named query 'no-such-query'; available: (none)
+    """
+    queries = {query.name: query for query in list_named_queries(folder)}
+    if name in queries:
+        return queries[name]
+    available = ", ".join(queries) or "(none)"
+    raise MxGraphError(f"unknown named query {name!r}; available: {available}")
