@@ -281,3 +281,58 @@ def load_named_query(name: str, folder: Path | None = None) -> NamedQuery:
         return queries[name]
     available = ", ".join(queries) or "(none)"
     raise MxGraphError(f"unknown named query {name!r}; available: {available}")
+
+
+_LANG_LITERAL = re.compile(r'^"(.*)"@([A-Za-z]+(?:-[A-Za-z0-9]+)*)$', re.DOTALL)
+_TYPED_LITERAL = re.compile(r'^"(.*)"\^\^(.+)$', re.DOTALL)
+_CURIE = re.compile(r"^([A-Za-z][\w\-.]*):([^\s<>\"{}|^`\\]*)$")
+
+
+def parse_term(text: str) -> Term:
+    """A value given on the command line as an RDF term.
+
+    ``<iri>`` and ``prefix:local`` (a known prefix) are IRIs, ``"text"@lang``
+    and ``"text"^^datatype`` are literals with a language or datatype, and
+    anything else is a plain string literal, taken verbatim.
+
+    >>> parse_term("mxd:Mexico")
+    <NamedNode value=https://w3id.org/mxgraph/id/Mexico>
+    >>> parse_term('"México"@es')
+    <Literal value=México language=es>
+    >>> parse_term('x" } #')
+    <Literal value=x" } # datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    >>> parse_term("<http://ex.org/a b>")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: not a valid RDF term: <http://ex.org/a b> (Invalid IRI ...)
+    """
+    try:
+        if text.startswith("<") and text.endswith(">"):
+            return ox.NamedNode(text[1:-1])
+        match = _CURIE.match(text)
+        if match and match[1] in PREFIXES:
+            return ox.NamedNode(PREFIXES[match[1]] + match[2])
+        match = _LANG_LITERAL.match(text)
+        if match:
+            return ox.Literal(match[1], language=match[2])
+        match = _TYPED_LITERAL.match(text)
+        if match:
+            datatype = parse_term(match[2])
+            if not isinstance(datatype, ox.NamedNode):
+                raise MxGraphError(f"not a datatype IRI: {match[2]}")
+            return ox.Literal(match[1], datatype=datatype)
+    except ValueError as error:
+        raise MxGraphError(f"not a valid RDF term: {text} ({error})") from None
+    return ox.Literal(text)
+
+
+def parse_binding(text: str) -> tuple[str, Term]:
+    """``NAME=VALUE`` from ``--bind`` as a variable name and a term (see :func:`parse_term`).
+
+    >>> parse_binding("country=mxd:Mexico")
+    ('country', <NamedNode value=https://w3id.org/mxgraph/id/Mexico>)
+    """
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise MxGraphError(f"--bind expects NAME=VALUE, got {text!r}")
+    return name.strip().lstrip("?$"), parse_term(value)

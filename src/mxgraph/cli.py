@@ -1,0 +1,231 @@
+"""The ``mxgraph`` command line: thin typer commands over the library.
+
+Each command parses its arguments, calls one library function and hands the
+result to the formatter (:mod:`mxgraph.output`). Errors are
+:class:`~mxgraph.errors.MxGraphError`, printed once as ``error: ...`` (exit 1).
+
+Commands from other modules: see the end of this file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mxgraph.cli_common import (
+    DEFAULT_TIMEOUT,
+    DataFormatOption,
+    DataOption,
+    FormatOption,
+    MxGraphGroup,
+    NoBundledOption,
+    OutputOption,
+    StoreOption,
+    TimeoutOption,
+    emit_bytes,
+    emit_result,
+    open_store_from_options,
+    print_error,
+    start_deadline,
+)
+from mxgraph.errors import MxGraphError
+from mxgraph.export import export_graph
+from mxgraph.query import (
+    SelectResult,
+    list_named_queries,
+    load_named_query,
+    parse_binding,
+    run_query,
+)
+from mxgraph.rdf_formats import RdfSyntax
+
+app = typer.Typer(
+    cls=MxGraphGroup,
+    help="A knowledge graph of U.S.–Mexico relations: query, export and load it.",  # noqa: RUF001
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _query_text(sparql: str | None, file: Path | None, named: str | None) -> str:
+    """The SPARQL text from exactly one of: the argument (``-``: stdin), ``--file``, ``--named``."""
+    given = [source for source in (sparql, file, named) if source is not None]
+    if len(given) != 1:
+        raise MxGraphError("give exactly one of: SPARQL text (or - for stdin), --file, --named")
+    if named is not None:
+        return load_named_query(named).sparql
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise MxGraphError(f"cannot read query file {file}: {error}") from None
+    if sparql == "-":
+        return sys.stdin.read()
+    return str(sparql)
+
+
+@app.command()
+def query(
+    sparql: Annotated[
+        str | None,
+        typer.Argument(
+            help="SPARQL query text, or - to read it from standard input.", show_default=False
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-q", dir_okay=False, help="Read the query from FILE.", show_default=False
+        ),
+    ] = None,
+    named: Annotated[
+        str | None,
+        typer.Option(
+            "--named",
+            "-n",
+            help="Run a bundled named query (see 'mxgraph queries').",
+            show_default=False,
+        ),
+    ] = None,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bind",
+            "-b",
+            help="Give variable NAME the value VALUE before evaluation (repeatable): "
+            '<iri>, prefix:local, "text"@lang, "text"^^datatype, or plain text.',
+            metavar="NAME=VALUE",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    allow_network: Annotated[
+        bool, typer.Option("--allow-network", help="Allow SERVICE and FROM of remote graphs.")
+    ] = False,
+    allow_update: Annotated[
+        bool, typer.Option("--allow-update", help="Allow SPARQL updates (needs --store).")
+    ] = False,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """Run a SPARQL query on the graph (read-only and offline unless allowed)."""
+    if allow_update and store is None:
+        raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
+    if sparql == "-" and any(str(path) == "-" for path in data or ()):
+        raise MxGraphError("standard input cannot hold both the query and --data")
+    text = _query_text(sparql, file, named)
+    bindings = dict(parse_binding(item) for item in bind or ())
+    graph = open_store_from_options(data, data_format, no_bundled, store, writable=allow_update)
+    deadline = start_deadline(timeout)
+    result = run_query(
+        graph,
+        text,
+        bindings=bindings,
+        timeout=deadline,
+        allow_network=allow_network,
+        allow_update=allow_update,
+    )
+    emit_result(result, fmt, output, deadline)
+
+
+@app.command()
+def queries(fmt: FormatOption = None, output: OutputOption = None) -> None:
+    """List the bundled named queries with the question each answers."""
+    from pyoxigraph import Literal
+
+    rows = tuple(
+        (Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_named_queries()
+    )
+    emit_result(SelectResult(("name", "title", "question"), rows), fmt, output)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        RdfSyntax, typer.Option("--format", "-f", case_sensitive=False, help="RDF format.")
+    ] = RdfSyntax.TURTLE,
+    output: OutputOption = None,
+    data_only: Annotated[
+        bool, typer.Option("--data-only", help="Leave out the ontology's triples.")
+    ] = False,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """Write the whole graph (ontology included unless --data-only) as RDF."""
+    graph = open_store_from_options(data, data_format, no_bundled, store)
+    emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to add (- reads standard input).")],
+    store: Annotated[
+        Path,
+        typer.Option("--store", file_okay=False, help="The store's folder (created if missing)."),
+    ],
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+) -> None:
+    """Bulk-load RDF files into an on-disk store (with the bundled graph unless --no-bundled)."""
+    from mxgraph.store import load_into_store
+
+    with _ProgressBar() as progress:
+        added, seconds = load_into_store(
+            files, store, bundled=not no_bundled, data_format=data_format, progress=progress
+        )
+    rate = added / seconds if seconds > 0 else 0.0
+    emit_bytes(f"{added} triples in {seconds:.2f} s ({rate:.0f} triples/s)\n".encode(), None)
+
+
+class _ProgressBar:
+    """A rich progress bar on standard error when it is a terminal; otherwise silent."""
+
+    def __enter__(self) -> _ProgressBar:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("loading", total=None)
+            self._bar.start()
+        return self
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total, description=source)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+# Commands defined in other modules. Each such module defines
+# ``app = typer.Typer()`` with its commands (using the shared options of
+# mxgraph.cli_common) and is merged here with one import and one add_typer:
+#
+#     from mxgraph import cli_validate
+#     app.add_typer(cli_validate.app)
+
+
+def main() -> None:
+    """The ``mxgraph`` entry point (typer exits 130 on Ctrl-C and 1 on a closed pipe)."""
+    try:
+        app()
+    except MxGraphError as error:  # raised outside a command
+        print_error(str(error))
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

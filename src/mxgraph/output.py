@@ -1,0 +1,335 @@
+"""The one formatter: query results to table, CSV, TSV, JSON or Markdown; triples to RDF.
+
+SELECT and ASK results use the W3C SPARQL 1.1 result formats (CSV, TSV,
+JSON) or a human-readable table or Markdown in which IRIs show as CURIEs;
+CONSTRUCT and DESCRIBE results are RDF (Turtle by default), or a
+subject/predicate/object table in the result formats.
+
+>>> from mxgraph.query import AskResult
+>>> render_result(AskResult(True), OutputFormat.JSON)
+b'{"head": {}, "boolean": true}\\n'
+>>> curie("https://w3id.org/mxgraph/ontology#Country")
+'mx:Country'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from enum import Enum
+
+import pyoxigraph as ox
+
+from mxgraph.deadline import Deadline
+from mxgraph.errors import MxGraphError
+from mxgraph.namespaces import PREFIXES, RDF, XSD
+from mxgraph.query import AskResult, GraphResult, QueryResult, SelectResult, Term, UpdateResult
+from mxgraph.rdf_formats import RDF_FORMATS, RdfSyntax
+
+
+class OutputFormat(str, Enum):
+    """Every output format: result formats first, then RDF formats for triples."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    TURTLE = "turtle"
+    NT = "nt"
+    NQ = "nq"
+    TRIG = "trig"
+    JSONLD = "jsonld"
+    XML = "xml"
+
+    @property
+    def is_rdf(self) -> bool:
+        """Whether this is an RDF serialization (for triples) rather than a result format."""
+        return self.value in RDF_SYNTAXES
+
+
+#: The RDF syntaxes a graph can be written in, by output format name.
+RDF_SYNTAXES: dict[str, RdfSyntax] = {
+    name: RdfSyntax(name) for name in ("turtle", "nt", "nq", "trig", "jsonld", "xml")
+}
+
+RESULT_FORMATS = tuple(f for f in OutputFormat if not f.is_rdf)
+RDF_OUTPUT_FORMATS = tuple(f for f in OutputFormat if f.is_rdf)
+
+_XSD_STRING = XSD.string
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+
+
+def default_format(result: QueryResult | UpdateResult) -> OutputFormat:
+    """Table for SELECT and ASK, Turtle for CONSTRUCT and DESCRIBE.
+
+    >>> default_format(GraphResult(())).value
+    'turtle'
+    """
+    return OutputFormat.TURTLE if isinstance(result, GraphResult) else OutputFormat.TABLE
+
+
+def curie(iri: str) -> str:
+    """An IRI as ``prefix:local`` with :data:`~mxgraph.namespaces.PREFIXES`, else ``<iri>``.
+
+    >>> curie("http://example.org/x")
+    '<http://example.org/x>'
+    """
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace) :]
+            if local == "" or _PN_LOCAL.match(local):
+                best = prefix
+    if best:
+        return f"{best}:{iri[len(PREFIXES[best]) :]}"
+    return f"<{iri}>"
+
+
+def term_label(term: Term | None) -> str:
+    """A term as people read it: IRIs as CURIEs, literals by their lexical value.
+
+    >>> term_label(ox.Literal("México", language="es"))
+    'México'
+    >>> term_label(ox.NamedNode("http://www.w3.org/2002/07/owl#Class"))
+    'owl:Class'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return (
+        f"<< {term_label(term.subject)} {term_label(term.predicate)} {term_label(term.object)} >>"
+    )
+
+
+def render_result(
+    result: QueryResult | UpdateResult,
+    fmt: OutputFormat | None = None,
+    *,
+    deadline: Deadline | None = None,
+    color: bool = False,
+    width: int | None = None,
+) -> bytes:
+    """Format a query result as bytes; ``deadline`` is checked while rows are written.
+
+    >>> from mxgraph.query import SelectResult
+    >>> rows = SelectResult(("x", "y"), ((ox.Literal("a,b"), None),))
+    >>> render_result(rows, OutputFormat.CSV)
+    b'x,y\\r\\n"a,b",\\r\\n'
+    """
+    fmt = default_format(result) if fmt is None else OutputFormat(fmt)
+    deadline = deadline or Deadline.start(None)
+    if isinstance(result, UpdateResult):
+        return f"update done: {result.before} triples before, {result.after} after\n".encode()
+    if fmt.is_rdf:
+        if not isinstance(result, GraphResult):
+            kinds = ", ".join(f.value for f in RESULT_FORMATS)
+            raise MxGraphError(
+                f"--format {fmt.value} is for CONSTRUCT and DESCRIBE results; "
+                f"SELECT and ASK results can be: {kinds}"
+            )
+        return serialize_triples(result.triples, RDF_SYNTAXES[fmt.value])
+    if isinstance(result, GraphResult):
+        result = SelectResult(
+            ("subject", "predicate", "object"),
+            tuple((t.subject, t.predicate, t.object) for t in result.triples),
+        )
+    if isinstance(result, AskResult):
+        if fmt is OutputFormat.JSON:
+            return json.dumps({"head": {}, "boolean": result.value}).encode() + b"\n"
+        return b"true\n" if result.value else b"false\n"
+    writer = _WRITERS[fmt]
+    return writer(result, deadline, color, width)
+
+
+def _rows(result: SelectResult, deadline: Deadline) -> Iterator[tuple[Term | None, ...]]:
+    for row in result.rows:
+        deadline.check()
+        yield row
+
+
+def _csv(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
+    # W3C SPARQL 1.1 CSV: IRIs and literals by value, blank nodes as _:label, CRLF lines.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in _rows(result, deadline):
+        writer.writerow([_csv_value(term) for term in row])
+    return buffer.getvalue().encode()
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _tsv(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
+    # W3C SPARQL 1.1 TSV: ?var header, terms in Turtle/N-Triples syntax, LF lines.
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in _rows(result, deadline):
+        lines.append("\t".join("" if term is None else str(term) for term in row))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def term_json(term: Term) -> dict[str, object]:
+    """A term in the W3C SPARQL 1.1 Query Results JSON format.
+
+    >>> term_json(ox.Literal("1", datatype=ox.NamedNode(XSD.integer)))
+    {'type': 'literal', 'value': '1', 'datatype': 'http://www.w3.org/2001/XMLSchema#integer'}
+    >>> term_json(ox.Literal("hola", language="es"))
+    {'type': 'literal', 'value': 'hola', 'xml:lang': 'es'}
+    """
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    return {
+        "type": "triple",
+        "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        },
+    }
+
+
+def _json(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
+    bindings = [
+        {
+            var: term_json(term)
+            for var, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
+        for row in _rows(result, deadline)
+    ]
+    document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def _markdown(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [
+        "| " + " | ".join(cell(v) for v in result.variables) + " |",
+        "|" + "|".join(" --- " for _ in result.variables) + "|",
+    ]
+    for row in _rows(result, deadline):
+        lines.append("| " + " | ".join(cell(term_label(t)) for t in row) + " |")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _table(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*result.variables, show_lines=False)
+    for row in _rows(result, deadline):
+        table.add_row(*(term_label(term) for term in row))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="auto" if color else None,
+        width=width or 1000,
+        highlight=False,
+    )
+    console.print(table)
+    lines = buffer.getvalue().splitlines()
+    return ("\n".join(line.rstrip() for line in lines) + "\n").encode()
+
+
+_WRITERS = {
+    OutputFormat.TABLE: _table,
+    OutputFormat.CSV: _csv,
+    OutputFormat.TSV: _tsv,
+    OutputFormat.JSON: _json,
+    OutputFormat.MARKDOWN: _markdown,
+}
+
+
+def used_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
+    """The entries of :data:`PREFIXES` whose namespace some IRI of ``triples`` starts with.
+
+    >>> t = ox.Triple(ox.NamedNode(PREFIXES["mx"] + "a"), ox.NamedNode(RDF.type),
+    ...               ox.NamedNode(PREFIXES["owl"] + "Class"))
+    >>> used_prefixes([t])
+    {'mx': 'https://w3id.org/mxgraph/ontology#', 'owl': 'http://www.w3.org/2002/07/owl#'}
+    """
+    namespaces = set(PREFIXES.values())
+    used: set[str] = set()
+
+    def visit(term: Term) -> None:
+        if isinstance(term, ox.NamedNode):
+            iri = term.value
+        elif isinstance(term, ox.Literal):
+            if term.language or term.datatype.value == _XSD_STRING:
+                return  # written as "..."@lang or "..." without a datatype
+            iri = term.datatype.value
+        elif isinstance(term, ox.Triple):
+            for part in (term.subject, term.predicate, term.object):
+                visit(part)
+            return
+        else:
+            return
+        for namespace in namespaces - used:
+            if iri.startswith(namespace):
+                used.add(namespace)
+
+    for triple in triples:
+        visit(triple.subject)
+        if triple.predicate.value != RDF.type:  # written as "a" in Turtle
+            visit(triple.predicate)
+        visit(triple.object)
+    return {prefix: ns for prefix, ns in PREFIXES.items() if ns in used}
+
+
+def _sort_key(triple: ox.Triple) -> tuple[bool, str, bool, str, str]:
+    return (
+        isinstance(triple.subject, ox.BlankNode),
+        str(triple.subject),
+        triple.predicate.value != RDF.type,
+        triple.predicate.value,
+        str(triple.object),
+    )
+
+
+def serialize_triples(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
+    """Triples in an RDF syntax, grouped by subject, with only the prefixes they use.
+
+    >>> t = ox.Triple(ox.NamedNode(PREFIXES["mx"] + "a"), ox.NamedNode(RDF.type),
+    ...               ox.NamedNode(PREFIXES["owl"] + "Class"))
+    >>> print(serialize_triples([t], RdfSyntax.TURTLE).decode(), end="")
+    @prefix mx: <https://w3id.org/mxgraph/ontology#> .
+    @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    mx:a a owl:Class .
+    """
+    ordered = sorted(triples, key=_sort_key)
+    spec = RDF_FORMATS[syntax]
+    prefixes = used_prefixes(ordered) if syntax in _PREFIXED_SYNTAXES else None
+    output = ox.serialize(ordered, format=spec.oxigraph, prefixes=prefixes)
+    return output or b""
+
+
+_PREFIXED_SYNTAXES = frozenset({RdfSyntax.TURTLE, RdfSyntax.TRIG, RdfSyntax.XML, RdfSyntax.N3})
