@@ -90,10 +90,10 @@ def build() -> str:
                 f"mxd:p{number:02d}s{index}",
                 "    a mx:SourceSentence ;",
                 f"    oa:exact {turtle_string(sentence)} ;",
-                f'    oa:start "{start}"^^xsd:nonNegativeInteger ;',
-                f'    oa:end "{end}"^^xsd:nonNegativeInteger ;',
-                f'    mx:paragraph "{number}"^^xsd:positiveInteger ;',
-                f'    mx:sentenceIndex "{index}"^^xsd:positiveInteger ;',
+                f'    oa:start {start} ;',
+                f'    oa:end {end} ;',
+                f'    mx:paragraph {number} ;',
+                f'    mx:sentenceIndex {index} ;',
             ]
             if section:
                 out.append(f"    mx:section {turtle_string(section)} ;")

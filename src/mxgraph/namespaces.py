@@ -80,3 +80,22 @@ def sparql_prologue() -> str:
     'PREFIX mx: <https://w3id.org/mxgraph/ontology#>'
     """
     return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+
+
+def curie(iri: str) -> str:
+    """The compact ``prefix:local`` form of an IRI, or ``<iri>`` when no prefix fits.
+
+    >>> curie("https://w3id.org/mxgraph/id/mexico")
+    'mxd:mexico'
+    >>> curie("http://example.org/x")
+    '<http://example.org/x>'
+    """
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace) :]
+            if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+                best = prefix
+    if best:
+        return f"{best}:{iri[len(PREFIXES[best]) :]}"
+    return f"<{iri}>"

@@ -1,0 +1,276 @@
+"""The bundled ontology and graph: complete, correct, citable and well-formed."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from mxgraph import resources
+from mxgraph.query import SelectResult, run_query
+from mxgraph.store import MxStore, open_store
+from mxgraph.validate import undeclared_terms, validate_store
+
+TURTLE_FILES = [*resources.ontology_files(), resources.shapes_file(), *resources.graph_files()]
+SOURCE_TEXT = resources.source_text_path().read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def bundled_store() -> MxStore:
+    return open_store()
+
+
+def select(store: MxStore, sparql: str) -> list[tuple[str, ...]]:
+    result = run_query(store, sparql)
+    assert isinstance(result, SelectResult)
+    return [tuple("" if t is None else getattr(t, "value", str(t)) for t in row) for row in result]
+
+
+# --- Well-formed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", TURTLE_FILES, ids=lambda p: p.name)
+def test_turtle_parses_the_same_in_rdflib_and_oxigraph(path: Path) -> None:
+    by_rdflib = rdflib.Graph().parse(path, format="turtle")
+    quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    n_triples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    by_oxigraph = rdflib.Graph().parse(data=n_triples, format="nt")
+    assert len(by_rdflib) > 0
+    assert isomorphic(by_rdflib, by_oxigraph)
+
+
+def test_one_file_per_section() -> None:
+    names = [path.name for path in resources.graph_files()]
+    assert names == [
+        "00-source.ttl",
+        "00-time.ttl",
+        "01-overview.ttl",
+        "02-economy.ttl",
+        "03-border.ttl",
+        "04-education.ttl",
+        "05-security.ttl",
+        "06-organizations.ttl",
+        "07-representation.ttl",
+        "08-further-information.ttl",
+    ]
+
+
+# --- SHACL ---------------------------------------------------------------------------
+
+
+def test_bundled_graph_conforms_to_shapes(bundled_store: MxStore) -> None:
+    report = validate_store(bundled_store)
+    assert report.violations == []
+    assert report.undeclared_terms == []
+    assert report.conforms
+
+
+BROKEN = b"""
+@prefix mx: <https://w3id.org/mxgraph/ontology#> .
+@prefix mxd: <https://w3id.org/mxgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <http://schema.org/> .
+
+mxd:uncited-org a mx:InternationalOrganization ;
+    skos:prefLabel "Uncited Organization"@en .
+
+mxd:mexico mx:memberOf mxd:topic-migration .
+
+mxd:integer-trade a mx:TradeValue ;
+    skos:prefLabel "A trade figure written as an integer"@en ;
+    mx:value 5 ;
+    mx:referenceTime mxd:year-2018 ;
+    mx:citation mxd:p05s2 .
+
+mxd:two-labels a mx:Country ;
+    skos:prefLabel "One"@en , "Two"@en ;
+    mx:citation mxd:p05s1 .
+"""
+
+
+def test_broken_fixture_fails_naming_node_and_constraint() -> None:
+    store = open_store()
+    store.load_bytes(BROKEN, "broken.ttl")
+    report = validate_store(store)
+    assert not report.conforms
+    found = {(v.focus, v.path, v.constraint) for v in report.violations}
+    assert ("mxd:uncited-org", "mx:citation", "MinCountConstraintComponent") in found
+    assert ("mxd:mexico", "mx:memberOf", "ClassConstraintComponent") in found
+    assert ("mxd:integer-trade", "mx:value", "DatatypeConstraintComponent") in found
+    assert ("mxd:integer-trade", "schema:currency", "MinCountConstraintComponent") in found
+    assert ("mxd:two-labels", "skos:prefLabel", "MaxCountConstraintComponent") in found
+    ranges = [v for v in report.violations if v.constraint == "SPARQLConstraintComponent"]
+    assert any("mxd:topic-migration" in v.message for v in ranges)
+    line = next(str(v) for v in report.violations if v.focus == "mxd:uncited-org")
+    assert line.startswith("mxd:uncited-org mx:citation: ")
+
+
+# --- Closed world -----------------------------------------------------------------------
+
+
+def test_typos_in_terms_are_caught() -> None:
+    store = open_store(bundled=False)
+    store.load_bytes(
+        b"""@prefix mx: <https://w3id.org/mxgraph/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://w3id.org/mxgraph/id/x> a mx:Contry ;
+            skos:prefLable "x"@en ;
+            mx:qualifier mx:Aproximate ;
+            skos:prefLabel "x"@en .""",
+        "typos.ttl",
+    )
+    terms = [t.term for t in undeclared_terms(store)]
+    assert terms == ["mx:Aproximate", "mx:Contry", "skos:prefLable"]
+
+
+def test_every_ontology_term_has_label_comment_domain_range(bundled_store: MxStore) -> None:
+    missing = select(
+        bundled_store,
+        """SELECT ?term ?what WHERE {
+            VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
+            ?term a ?kind .
+            FILTER(STRSTARTS(STR(?term), STR(mx:)))
+            VALUES (?what ?p) { ("label" rdfs:label) ("comment" rdfs:comment)
+                                ("domain" rdfs:domain) ("range" rdfs:range) }
+            FILTER(?kind != owl:Class || ?what IN ("label", "comment"))
+            FILTER NOT EXISTS { ?term ?p ?value }
+        }""",
+    )
+    assert missing == []
+    classes = select(bundled_store, "SELECT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }")
+    assert len(classes) >= 30
+    unaligned = select(
+        bundled_store,
+        """SELECT ?c WHERE {
+            ?c a owl:Class . FILTER(isIRI(?c))
+            FILTER NOT EXISTS { ?c rdfs:subClassOf ?super }
+        }""",
+    )
+    assert unaligned == []
+
+
+def test_inverse_properties_declared(bundled_store: MxStore) -> None:
+    pairs = select(
+        bundled_store,
+        "SELECT ?p ?q WHERE { ?p owl:inverseOf ?q } ORDER BY ?p",
+    )
+    names = {(p.rsplit("#")[-1], q.rsplit("#")[-1]) for p, q in pairs}
+    assert ("memberOf", "hasMember") in names
+    assert ("partyTo", "hasParty") in names
+
+
+# --- Provenance ----------------------------------------------------------------------------
+
+
+def test_every_quote_is_verbatim_at_its_offsets(bundled_store: MxStore) -> None:
+    rows = select(
+        bundled_store,
+        "SELECT ?s ?exact ?start ?end WHERE { ?s oa:exact ?exact ; oa:start ?start ; oa:end ?end }",
+    )
+    assert len(rows) == 73
+    for sentence, exact, start, end in rows:
+        assert SOURCE_TEXT[int(start) : int(end)] == exact, sentence
+
+
+def test_every_sentence_of_the_fact_sheet_is_cited(bundled_store: MxStore) -> None:
+    uncited = select(
+        bundled_store,
+        """SELECT ?exact WHERE {
+            ?s a mx:SourceSentence ; oa:exact ?exact .
+            FILTER NOT EXISTS { ?thing mx:citation ?s }
+        }""",
+    )
+    # Only the web page's own furniture after the fact sheet goes uncited.
+    assert sorted(e for (e,) in uncited) == [
+        "Our new design makes it easier to find and learn about the State Department’s "
+        "programs and services—from passports and visas to learning how U.S. diplomacy "
+        "benefits the American people.",
+        "Welcome to the new State.gov",
+    ]
+
+
+def test_sentences_belong_to_the_fact_sheet_with_title_and_publisher(
+    bundled_store: MxStore,
+) -> None:
+    rows = select(
+        bundled_store,
+        """SELECT DISTINCT ?title ?publisher WHERE {
+            ?s a mx:SourceSentence ; dct:isPartOf ?doc .
+            ?doc dct:title ?title ; mx:publishedBy/skos:prefLabel ?publisher .
+        }""",
+    )
+    assert rows == [("U.S. Relations With Mexico", "U.S. Department of State")]
+
+
+# Each figure of the fact sheet: the words in the source, the fact node, its value,
+# and the qualifier words kept with it ("" where the text has none).
+FIGURES = [
+    ("2,000-mile border", "fact-border-length", "2000", ""),
+    ("55 active ports of entry", "fact-ports-of-entry", "55", ""),
+    ("some 1.7 billion dollars of two-way trade", "fact-daily-two-way-trade", "1700000000", "some"),
+    ("hundreds of thousands of legal border crossings", "fact-daily-border-crossings", "", "hundreds of thousands"),
+    ("1.5 million U.S. citizens live in Mexico", "fact-us-citizens-in-mexico", "1500000", ""),
+    ("totaled $678 billion", "fact-two-way-trade-2018", "678000000000", ""),
+    ("About 80 percent of Mexico’s exports in 2018", "fact-mexico-export-share-2018", "80", "about"),
+    ("stands at $109.7 billion", "fact-us-fdi-in-mexico", "109700000000", ""),
+    ("United States is $18 billion", "fact-mexican-fdi-in-us", "18000000000", ""),
+    ("Eleven Pacific Rim countries", "fact-cptpp-signatories", "11", ""),
+    ("approximately 15 million people", "fact-border-region-population", "15000000", "approximately"),
+    ("meets three times a year", "fact-bridges-group-meetings", "3", ""),
+    ("The ten U.S. and Mexican border states", "fact-border-states", "10", ""),
+    ("for more than 50 years", "fact-telecommunications-cooperation-duration", "50", "more than"),
+    ("more than 3,500 students", "fact-fulbright-garcia-robles-recipients", "3500", "more than"),
+    ("appropriated $2.8 billion", "fact-merida-appropriation", "2800000000", ""),
+]
+
+
+@pytest.mark.parametrize(("words", "fact", "value", "qualifier"), FIGURES, ids=[f[1] for f in FIGURES])
+def test_figure_matches_its_source_sentence(
+    bundled_store: MxStore, words: str, fact: str, value: str, qualifier: str
+) -> None:
+    rows = select(
+        bundled_store,
+        f"""SELECT ?value ?qualifier ?sentence WHERE {{
+            mxd:{fact} mx:citation/oa:exact ?sentence .
+            OPTIONAL {{ mxd:{fact} mx:value ?value }}
+            OPTIONAL {{ mxd:{fact} mx:qualifierText ?qualifier }}
+        }}""",
+    )
+    assert len(rows) == 1
+    got_value, got_qualifier, sentence = rows[0]
+    assert words in sentence
+    assert got_value == value
+    assert got_qualifier == qualifier
+    if qualifier:
+        assert qualifier.lower() in sentence.lower()
+
+
+def test_monetary_values_are_decimals_in_full_units(bundled_store: MxStore) -> None:
+    rows = select(
+        bundled_store,
+        """SELECT ?fact (DATATYPE(?v) AS ?type) ?currency WHERE {
+            ?fact a/rdfs:subClassOf* mx:MonetaryFact ; mx:value ?v ; schema:currency ?currency .
+        }""",
+    )
+    assert len(rows) == 5
+    assert {(t, c) for _, t, c in rows} == {("http://www.w3.org/2001/XMLSchema#decimal", "USD")}
+
+
+# --- Wikidata ------------------------------------------------------------------------------
+
+
+def test_wikidata_links_only_from_the_reference_table(bundled_store: MxStore) -> None:
+    table = Path(__file__).parent / "data" / "wikidata-ids.tsv"
+    with table.open(encoding="utf-8") as handle:
+        known = {row["wikidata_id"] for row in csv.DictReader(handle, delimiter="\t")}
+    linked = select(
+        bundled_store,
+        "SELECT ?entity ?q WHERE { ?entity skos:exactMatch ?q }",
+    )
+    qids = [q.rsplit("/", 1)[-1] for _, q in linked]
+    assert len(qids) == len(set(qids)) == 18
+    assert set(qids) <= known
