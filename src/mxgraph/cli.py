@@ -219,6 +219,10 @@ class _ProgressBar:
 #     from mxgraph import cli_validate
 #     app.add_typer(cli_validate.app)
 
+from mxgraph import cli_validate  # noqa: E402  (registered after the core commands)
+
+app.add_typer(cli_validate.app)
+
 
 def main() -> None:
     """The ``mxgraph`` entry point (typer exits 130 on Ctrl-C and 1 on a closed pipe)."""

@@ -1,0 +1,69 @@
+"""``mxgraph validate`` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mxgraph.cli import app
+
+runner = CliRunner()
+
+
+def test_bundled_graph_is_valid() -> None:
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("valid: ")
+    assert result.stdout.endswith(
+        "triples conform to the mxgraph shapes and use only declared terms\n"
+    )
+
+
+def test_invalid_file_gives_report_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/mxgraph/id/atlantis> a mx:Country ; skos:prefLabel "Atlantis"@en .\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "violation: mxd:atlantis mx:citation: needs mx:citation pointing at the source "
+        "sentence it comes from [MinCountConstraintComponent]\n"
+    )
+    assert result.stderr == "error: 1 SHACL violation(s), 0 undeclared term(s)\n"
+
+
+def test_json_report(tmp_path: Path) -> None:
+    bad = tmp_path / "typo.ttl"
+    bad.write_text(
+        "<https://w3id.org/mxgraph/id/mexico> "
+        '<http://www.w3.org/2004/02/skos/core#altLable> "Mexiko"@de .\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", "--format", "json", str(bad)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert report["violations"] == []
+    assert report["undeclared_terms"] == [{"term": "skos:altLable", "uses": 1}]
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.ttl"
+    bad.write_text(
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        "<https://w3id.org/mxgraph/id/x> a mx:Country ;\n"
+        "    mx:memberOf <https://w3id.org/mxgraph/id/y> ,, .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {bad}:3:")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
