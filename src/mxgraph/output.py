@@ -328,8 +328,8 @@ def serialize_triples(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
     ordered = sorted(triples, key=_sort_key)
     spec = RDF_FORMATS[syntax]
     prefixes = used_prefixes(ordered) if syntax in _PREFIXED_SYNTAXES else None
-    output = ox.serialize(ordered, format=spec.oxigraph, prefixes=prefixes)
-    return output or b""
+    output = ox.serialize(ordered, format=spec.oxigraph, prefixes=prefixes) or b""
+    return output if output.endswith(b"\n") or not output else output + b"\n"
 
 
 _PREFIXED_SYNTAXES = frozenset({RdfSyntax.TURTLE, RdfSyntax.TRIG, RdfSyntax.XML, RdfSyntax.N3})

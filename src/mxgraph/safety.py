@@ -49,7 +49,6 @@ _TOKEN = re.compile(
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "LOAD", "WITH"}
 )
-_QUERY_KEYWORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 
 @dataclass(frozen=True)
@@ -127,14 +126,3 @@ def check_query(
                 )
     return kind
 
-
-def query_form(sparql: str) -> str | None:
-    """The first query-form keyword (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), if any.
-
-    >>> query_form("PREFIX ex: <http://ex.org/> # SELECT\\nask { ?s ?p ?o }")
-    'ASK'
-    """
-    for token in tokenize(sparql):
-        if token.kind == "word" and token.text.upper() in _QUERY_KEYWORDS:
-            return token.text.upper()
-    return None
