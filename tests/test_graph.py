@@ -212,14 +212,29 @@ FIGURES = [
     ("2,000-mile border", "fact-border-length", "2000", ""),
     ("55 active ports of entry", "fact-ports-of-entry", "55", ""),
     ("some 1.7 billion dollars of two-way trade", "fact-daily-two-way-trade", "1700000000", "some"),
-    ("hundreds of thousands of legal border crossings", "fact-daily-border-crossings", "", "hundreds of thousands"),
+    (
+        "hundreds of thousands of legal border crossings",
+        "fact-daily-border-crossings",
+        "",
+        "hundreds of thousands",
+    ),
     ("1.5 million U.S. citizens live in Mexico", "fact-us-citizens-in-mexico", "1500000", ""),
     ("totaled $678 billion", "fact-two-way-trade-2018", "678000000000", ""),
-    ("About 80 percent of Mexico’s exports in 2018", "fact-mexico-export-share-2018", "80", "about"),
+    (
+        "About 80 percent of Mexico’s exports in 2018",
+        "fact-mexico-export-share-2018",
+        "80",
+        "about",
+    ),
     ("stands at $109.7 billion", "fact-us-fdi-in-mexico", "109700000000", ""),
     ("United States is $18 billion", "fact-mexican-fdi-in-us", "18000000000", ""),
     ("Eleven Pacific Rim countries", "fact-cptpp-signatories", "11", ""),
-    ("approximately 15 million people", "fact-border-region-population", "15000000", "approximately"),
+    (
+        "approximately 15 million people",
+        "fact-border-region-population",
+        "15000000",
+        "approximately",
+    ),
     ("meets three times a year", "fact-bridges-group-meetings", "3", ""),
     ("The ten U.S. and Mexican border states", "fact-border-states", "10", ""),
     ("for more than 50 years", "fact-telecommunications-cooperation-duration", "50", "more than"),
@@ -228,7 +243,9 @@ FIGURES = [
 ]
 
 
-@pytest.mark.parametrize(("words", "fact", "value", "qualifier"), FIGURES, ids=[f[1] for f in FIGURES])
+@pytest.mark.parametrize(
+    ("words", "fact", "value", "qualifier"), FIGURES, ids=[f[1] for f in FIGURES]
+)
 def test_figure_matches_its_source_sentence(
     bundled_store: MxStore, words: str, fact: str, value: str, qualifier: str
 ) -> None:

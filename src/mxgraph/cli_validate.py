@@ -62,7 +62,9 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="RDF files to validate with the graph (same as --data).", show_default=False),
+        typer.Argument(
+            help="RDF files to validate with the graph (same as --data).", show_default=False
+        ),
     ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", case_sensitive=False, help="Report format.")

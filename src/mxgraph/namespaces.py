@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 
-
 class Namespace(str):
     """An IRI prefix whose attributes and items are the full IRIs of its terms.
 
@@ -27,8 +26,9 @@ class Namespace(str):
             raise AttributeError(name)
         return str(self) + name
 
-    def __getitem__(self, name: object) -> str:  # type: ignore[override]
+    def __getitem__(self, name: object) -> str:
         return str(self) + str(name)
+
 
 MX = Namespace("https://w3id.org/mxgraph/ontology#")
 MXD = Namespace("https://w3id.org/mxgraph/id/")
@@ -69,7 +69,21 @@ PREFIXES: dict[str, str] = {
 
 #: Vocabularies whose terms the graph may use without declaring them in mxgraph's ontology.
 W3C_VOCABULARIES: tuple[str, ...] = tuple(
-    PREFIXES[p] for p in ("org", "schema", "prov", "skos", "time", "dct", "oa", "rdf", "rdfs", "owl", "xsd", "vann")
+    PREFIXES[p]
+    for p in (
+        "org",
+        "schema",
+        "prov",
+        "skos",
+        "time",
+        "dct",
+        "oa",
+        "rdf",
+        "rdfs",
+        "owl",
+        "xsd",
+        "vann",
+    )
 )
 
 

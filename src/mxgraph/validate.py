@@ -28,8 +28,12 @@ from mxgraph.store import MxStore
 from mxgraph.vocabulary import KNOWN_TERMS
 
 _DECLARATION_TYPES = (
-    OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-    RDFS.Class, RDF.Property,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    RDFS.Class,
+    RDF.Property,
 )
 
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:]")
