@@ -49,8 +49,8 @@ def test_unbound_values_are_none(tiny_store: MxStore) -> None:
 def test_ask_and_construct(tiny_store: MxStore) -> None:
     assert run_query(tiny_store, "ASK { ?s <http://example.org/neighbor> ?o }") == AskResult(True)
     assert not run_query(tiny_store, "ASK { ?s <http://example.org/nothing> ?o }")
-    sparql = "CONSTRUCT { ?o <http://example.org/neighbor> ?s } WHERE { ?s ?p ?o }"
-    graph = run_query(tiny_store, sparql.replace("?p", "<http://example.org/neighbor>"))
+    neighbor = "<http://example.org/neighbor>"
+    graph = run_query(tiny_store, f"CONSTRUCT {{ ?o {neighbor} ?s }} WHERE {{ ?s {neighbor} ?o }}")
     assert isinstance(graph, GraphResult)
     assert [str(t) for t in graph] == [f"<{EX}mexico> <{EX}neighbor> <{EX}usa>"]
     described = run_query(tiny_store, "DESCRIBE <http://example.org/secret>")

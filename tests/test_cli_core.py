@@ -1,0 +1,255 @@
+"""The core commands through typer's CliRunner: exit codes, exact output and error lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mxgraph.cli import app
+from mxgraph.output import RESULT_FORMATS, OutputFormat
+from mxgraph.query import list_named_queries
+from mxgraph.rdf_formats import RDF_FORMATS, RdfSyntax
+
+from .conftest import Listener
+
+LABELS = "SELECT ?c ?label { ?c rdfs:label ?label } ORDER BY ?label"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _tiny(tiny_ttl: Path) -> list[str]:
+    return ["--no-bundled", "--data", str(tiny_ttl)]
+
+
+def test_query_csv(runner: CliRunner, tiny_ttl: Path) -> None:
+    result = runner.invoke(app, ["query", LABELS, "--format", "CSV", *_tiny(tiny_ttl)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "c,label",
+        "http://example.org/mexico,Mexico",
+        "http://example.org/mexico,México",
+        "http://example.org/usa,United States",
+    ]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS)
+def test_query_every_result_format(runner: CliRunner, tiny_ttl: Path, fmt: OutputFormat) -> None:
+    result = runner.invoke(app, ["query", LABELS, "-f", fmt.value, *_tiny(tiny_ttl)])
+    assert result.exit_code == 0, result.stderr
+    assert "United States" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_construct_in_every_format(runner: CliRunner, tiny_ttl: Path, fmt: OutputFormat) -> None:
+    sparql = "CONSTRUCT WHERE { ?s <http://example.org/neighbor> ?o }"
+    result = runner.invoke(app, ["query", sparql, "-f", fmt.value, *_tiny(tiny_ttl)])
+    assert result.exit_code == 0, result.stderr
+    assert "mexico" in result.stdout
+
+
+def test_query_from_file_stdin_and_with_bindings(runner: CliRunner, tiny_ttl: Path) -> None:
+    query_file = tiny_ttl.parent / "q.rq"
+    query_file.write_text("SELECT ?c ?label { ?c rdfs:label ?label }")
+    args = ["-f", "tsv", "--bind", 'label="México"@es', *_tiny(tiny_ttl)]
+    expected = ["?c\t?label", '<http://example.org/mexico>\t"México"@es']
+    from_file = runner.invoke(app, ["query", "-q", str(query_file), *args])
+    assert from_file.stdout.splitlines() == expected
+    from_stdin = runner.invoke(app, ["query", "-", *args], input=query_file.read_text())
+    assert from_stdin.stdout.splitlines() == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'Mexico" . ?c ?p ?o } #',
+        "x> } #",
+        "\\u0022 }",
+        "Mexico\n}",
+        '"Mexico"@en } UNION { ?c ?p ?label } #',
+    ],
+)
+def test_hostile_bind_values_return_nothing(runner: CliRunner, tiny_ttl: Path, value: str) -> None:
+    sparql = "SELECT ?c ?label { ?c rdfs:label ?label }"
+    result = runner.invoke(
+        app, ["query", sparql, "-f", "csv", "-b", f"label={value}", *_tiny(tiny_ttl)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["c,label"]
+
+
+def test_ask_json(runner: CliRunner, tiny_ttl: Path) -> None:
+    result = runner.invoke(app, ["query", "ASK { ?s ?p ?o }", "-f", "json", *_tiny(tiny_ttl)])
+    assert json.loads(result.stdout) == {"head": {}, "boolean": True}
+
+
+def test_query_output_file(runner: CliRunner, tiny_ttl: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["query", LABELS, "-f", "csv", "-o", str(target), *_tiny(tiny_ttl)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert target.read_bytes().startswith(b"c,label\r\n")
+
+
+ERRORS = [
+    (
+        ["query", "SELECT * {\n  ?s ?p }"],
+        "error: SPARQL syntax error at line 2, column 10: expected one of LATERAL, SERVICE",
+    ),
+    (
+        ["query", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"],
+        "error: SERVICE is refused",
+    ),
+    (["query", "DELETE WHERE { ?s ?p ?o }"], "error: DELETE is refused: queries are read-only"),
+    (
+        ["query", "--allow-update", "DELETE WHERE { ?s ?p ?o }"],
+        "error: --allow-update needs --store",
+    ),
+    (
+        ["query", "--named", "no-such-query"],
+        "error: unknown named query 'no-such-query'; available: ",
+    ),
+    (["query"], "error: give exactly one of: SPARQL text (or - for stdin), --file, --named"),
+    (
+        ["query", "SELECT * {}", "-f", "turtle"],
+        "error: --format turtle is for CONSTRUCT and DESCRIBE",
+    ),
+    (["query", "SELECT * {}", "--bind", "x"], "error: --bind expects NAME=VALUE, got 'x'"),
+    (["query", "-q", "/nonexistent.rq"], "error: cannot read query file /nonexistent.rq"),
+    (["query", "SELECT * {}", "-d", "/nonexistent.ttl"], "error: /nonexistent.ttl: no such file"),
+    (["export", "--store", "/nonexistent"], "error: no store at /nonexistent"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), ERRORS)
+def test_errors_are_one_line_on_stderr(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, [*args, "--no-bundled"] if args[0] == "query" else args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_turtle_names_file_line_and_column(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://e/> .\nex:a ex:b ex:c ;\n  ex:d  .\n")
+    result = runner.invoke(app, ["query", "ASK {}", "-d", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {bad}:3:9: RDF syntax error: . is not a valid RDF object\n"
+
+
+def test_timeout_stops_a_runaway_query(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["query", RUNAWAY, "--timeout", "1", "--no-bundled", "-d", _ontology()]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "error: query stopped after 1 s (--timeout)\n"
+
+
+def test_refused_queries_never_connect(runner: CliRunner, listener: Listener) -> None:
+    for sparql in (
+        f"SELECT * {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{listener.url}/x> {{ ?s ?p ?o }}",
+        f"LOAD <{listener.url}/x>",
+    ):
+        result = runner.invoke(app, ["query", sparql, "--no-bundled"])
+        assert result.exit_code == 1
+        assert "is refused" in result.stderr
+    assert listener.connections == []
+
+
+def test_queries_lists_named_queries(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["queries", "--format", "json"])
+    assert result.exit_code == 0
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    assert [b["name"]["value"] for b in bindings] == [q.name for q in list_named_queries()]
+    table = runner.invoke(app, ["queries"])
+    assert table.exit_code == 0 and "question" in table.stdout
+
+
+def test_named_query_runs_on_the_bundled_graph(runner: CliRunner) -> None:
+    names = [q.name for q in list_named_queries()]
+    if not names:
+        pytest.skip("no named queries yet")
+    result = runner.invoke(app, ["query", "--named", names[0], "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("syntax", list(RdfSyntax))
+def test_export_every_format(runner: CliRunner, tiny_ttl: Path, syntax: RdfSyntax) -> None:
+    import pyoxigraph as ox
+
+    result = runner.invoke(app, ["export", "--format", syntax.value, *_tiny(tiny_ttl)])
+    assert result.exit_code == 0, result.stderr
+    assert len(list(ox.parse(result.stdout_bytes, RDF_FORMATS[syntax].oxigraph))) == 9
+
+
+def test_export_data_only_to_file(runner: CliRunner, tiny_ttl: Path, tmp_path: Path) -> None:
+    target = tmp_path / "graph.nt"
+    target.write_text("old")
+    result = runner.invoke(
+        app, ["export", "-f", "nt", "--data-only", "-o", str(target), "-d", str(tiny_ttl)]
+    )
+    assert result.exit_code == 0, result.stderr
+    everything = runner.invoke(app, ["export", "-f", "nt", "-d", str(tiny_ttl)]).stdout
+    data = target.read_text()
+    assert '<http://example.org/secret> <http://example.org/code> "s3cret" .' in data
+    assert "owl#Class" not in data and "owl#Class" in everything
+
+
+def test_load_then_query_the_store(runner: CliRunner, tiny_ttl: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    loaded = runner.invoke(app, ["load", str(tiny_ttl), "--store", str(store), "--no-bundled"])
+    assert loaded.exit_code == 0, loaded.stderr
+    assert loaded.stdout.startswith("9 triples in ")
+    assert loaded.stdout.rstrip().endswith(" triples/s)")
+    result = runner.invoke(
+        app, ["query", "SELECT (COUNT(*) AS ?n) {?s ?p ?o}", "-f", "csv", "--store", str(store)]
+    )
+    assert result.stdout.splitlines() == ["n", "9"]
+    update = runner.invoke(
+        app,
+        [
+            "query",
+            "DELETE WHERE { ?s <http://example.org/code> ?o }",
+            "--allow-update",
+            "--store",
+            str(store),
+        ],
+    )
+    assert update.exit_code == 0, update.stderr
+    assert update.stdout == "update done: 9 triples before, 8 after\n"
+    mixed = runner.invoke(app, ["query", "ASK {}", "--store", str(store), "-d", str(tiny_ttl)])
+    assert mixed.stderr.startswith("error: --data cannot be combined with --store")
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["query", "--format", "yaml", "ASK {}"])
+    assert result.exit_code == 2
+
+
+def test_help_and_named_query_do_not_import_rdflib() -> None:
+    names = [q.name for q in list_named_queries()]
+    args = ["--help"] if not names else ["query", "--named", names[0], "-f", "csv"]
+    code = (
+        "import sys\n"
+        "from mxgraph.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        f"for args in (['--help'], {args!r}):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+        "heavy = {'rdflib', 'networkx', 'pyshacl', 'owlrl'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _ontology() -> str:
+    from mxgraph.resources import ontology_files
+
+    return str(ontology_files()[0])
