@@ -1,0 +1,109 @@
+"""Where lookups send their SPARQL: a small interface, and its implementation on a local store.
+
+Entity lookups (:mod:`mxgraph.resolve`, :mod:`mxgraph.lookup`,
+:mod:`mxgraph.paths`) are written as SPARQL SELECT queries run through a
+:class:`SparqlBackend`, so the same code can run on a remote endpoint by
+implementing :meth:`SparqlBackend.select` there. Values typed by users are
+never pasted into query text: they travel as ``bindings``, or as a
+``VALUES`` block built by :func:`values_block` from pyoxigraph terms, whose
+serialization escapes them.
+
+>>> from mxgraph.namespaces import MXD
+>>> from mxgraph.store import open_store
+>>> backend = LocalBackend(open_store())
+>>> result = backend.select("SELECT ?c ?l { ?c skos:prefLabel ?l }",
+...                         {"c": ox.NamedNode(MXD.chile)})
+>>> [row[1].value for row in result.rows]
+['Chile']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+from mxgraph.deadline import Deadline
+from mxgraph.errors import MxGraphError
+from mxgraph.query import SelectResult, Term, run_query
+from mxgraph.store import MxStore
+
+
+@runtime_checkable
+class SparqlBackend(Protocol):
+    """Anything that answers a SPARQL SELECT query, with variables bound to values.
+
+    Every prefix of :data:`mxgraph.namespaces.PREFIXES` may be used undeclared.
+    A bound variable must appear in the SELECT clause.
+    """
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """The rows answering ``sparql`` with ``bindings`` given before evaluation."""
+        ...
+
+
+class LocalBackend:
+    """A :class:`SparqlBackend` over an in-process :class:`~mxgraph.store.MxStore`.
+
+    ``timeout`` (seconds, a :class:`~mxgraph.deadline.Deadline` or ``None``)
+    starts one deadline shared by every query run through this backend, so a
+    lookup of several queries stops as a whole.
+
+    >>> from mxgraph.store import open_store
+    >>> LocalBackend(open_store(bundled=False), timeout=None).select("SELECT * {}").rows
+    ((),)
+    """
+
+    def __init__(self, store: MxStore, timeout: float | Deadline | None = 30) -> None:
+        self.store = store
+        self.deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT query on the store (see :func:`mxgraph.query.run_query`)."""
+        result = run_query(self.store, sparql, bindings=bindings, timeout=self.deadline)
+        if not isinstance(result, SelectResult):
+            raise MxGraphError("a lookup query must be a SELECT query")
+        return result
+
+    def check_deadline(self) -> None:
+        """Raise :class:`~mxgraph.errors.QueryTimeout` once the shared deadline has passed."""
+        self.deadline.check()
+
+
+#: What lookup functions accept: a store (wrapped in a :class:`LocalBackend`) or a backend.
+Source = MxStore | SparqlBackend
+
+
+def as_backend(source: Source) -> SparqlBackend:
+    """The backend for ``source``: a store gets a :class:`LocalBackend` without time limit.
+
+    >>> from mxgraph.store import open_store
+    >>> isinstance(as_backend(open_store(bundled=False)), LocalBackend)
+    True
+    """
+    if isinstance(source, MxStore):
+        return LocalBackend(source, timeout=None)
+    return source
+
+
+def check_deadline(backend: SparqlBackend) -> None:
+    """Stop Python-side work (ranking, graph search) when the backend's deadline has passed."""
+    check = getattr(backend, "check_deadline", None)
+    if callable(check):
+        check()
+
+
+def values_block(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    """A ``VALUES ?variable { ... }`` block; each term is written in its escaped N-Triples form.
+
+    pyoxigraph refuses IRIs with spaces, quotes or ``>``, and escapes quotes
+    and newlines in literals, so the block cannot end early.
+
+    >>> from mxgraph.namespaces import MXD
+    >>> values_block("x", [ox.NamedNode(MXD.chile), ox.Literal('a" } #')])
+    'VALUES ?x { <https://w3id.org/mxgraph/id/chile> "a\\\\" } #" }'
+    """
+    if not variable.isidentifier():
+        raise ValueError(f"not a variable name: {variable!r}")
+    return f"VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"

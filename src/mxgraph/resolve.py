@@ -1,0 +1,292 @@
+"""Entity resolution: turn what a user typed (IRI, CURIE, label, alias) into one entity.
+
+An **entity** is an IRI with a ``skos:prefLabel`` that is neither a term of
+mxgraph's ontology nor a source sentence (see :data:`ENTITY_CONDITION`).
+Names are compared after :func:`normalize_name`: accents, case, curly quotes
+and dash variants do not matter. The names come from one SPARQL query; the
+name a user typed is compared in Python and never enters query text.
+
+>>> from mxgraph.store import open_store
+>>> store = open_store()
+>>> resolve_entity(store, "Mérida Initiative").curie
+'mxd:merida-initiative'
+>>> resolve_entity(store, "usaid").label
+'U.S. Agency for International Development'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from mxgraph.backend import Source, SparqlBackend, as_backend
+from mxgraph.errors import AmbiguousEntity, EntityNotFound
+from mxgraph.namespaces import MXD, PREFIXES, curie
+
+#: SPARQL keeping ``?e`` only if it is an entity (other variables: :func:`entity_condition`).
+ENTITY_CONDITION = """
+  FILTER(isIRI(?e) && !STRSTARTS(STR(?e), "https://w3id.org/mxgraph/ontology#"))
+  FILTER EXISTS { ?e skos:prefLabel ?e_label }
+  FILTER NOT EXISTS {
+    ?e a ?e_meta .
+    VALUES ?e_meta { mx:SourceSentence owl:Class rdfs:Class owl:ObjectProperty
+                     owl:DatatypeProperty owl:AnnotationProperty rdf:Property
+                     owl:Ontology skos:ConceptScheme }
+  }
+"""
+
+
+def entity_condition(variable: str) -> str:
+    """:data:`ENTITY_CONDITION` for the variable ``?variable`` (a fixed name, never user text).
+
+    >>> "?s a ?s_meta" in entity_condition("s")
+    True
+    """
+    if not re.fullmatch(r"[A-Za-z_]\w*", variable):
+        raise ValueError(f"not a variable name: {variable!r}")
+    return re.sub(r"\?e(?![A-Za-z0-9])", f"?{variable}", ENTITY_CONDITION)
+
+
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    }
+)
+
+
+def normalize_name(text: str) -> str:
+    """A name reduced for comparison: no accents, casefolded, plain quotes and dashes, one space.
+
+    >>> normalize_name("  Mérida\\tINITIATIVE ")
+    'merida initiative'
+    >>> normalize_name("U.S.–Mexico") == normalize_name("u.s.-mexico")
+    True
+    >>> normalize_name("Mexico’s")
+    "mexico's"
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.translate(_PUNCTUATION).casefold().split())
+
+
+@dataclass(frozen=True, order=True)
+class EntityRef:
+    """An entity (or any other node) as lookups show it: label first, then CURIE and IRI.
+
+    >>> EntityRef.of("https://w3id.org/mxgraph/id/chile", "Chile")
+    EntityRef(label='Chile', curie='mxd:chile', iri='https://w3id.org/mxgraph/id/chile')
+    """
+
+    label: str
+    curie: str
+    iri: str
+
+    @classmethod
+    def of(cls, iri: str, label: str | None = None) -> EntityRef:
+        """A reference to ``iri``; without a label its CURIE stands in."""
+        short = curie(iri)
+        return cls(label if label else short, short, iri)
+
+    def to_json(self) -> dict[str, str]:
+        """``{"label": ..., "curie": ..., "iri": ...}``."""
+        return {"label": self.label, "curie": self.curie, "iri": self.iri}
+
+
+def best_label(labels: Iterable[ox.Literal]) -> str | None:
+    """The label to show: English first, then untagged, then any; ties by text.
+
+    >>> best_label([ox.Literal("México", language="es"), ox.Literal("Mexico", language="en")])
+    'Mexico'
+    >>> best_label([]) is None
+    True
+    """
+    ranked = sorted(
+        labels, key=lambda lit: (lit.language != "en", lit.language not in (None, ""), lit.value)
+    )
+    return ranked[0].value if ranked else None
+
+
+@dataclass(frozen=True)
+class EntityName:
+    """One name of an entity: its preferred label or an alias."""
+
+    iri: str
+    text: str
+    alias: bool
+    normalized: str = field(compare=False)
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Every entity with its label and names (see :func:`load_entity_index`)."""
+
+    labels: dict[str, str]
+    names: tuple[EntityName, ...]
+
+    def ref(self, iri: str) -> EntityRef:
+        """The reference for an entity IRI (its CURIE when it is not an entity)."""
+        return EntityRef.of(iri, self.labels.get(iri))
+
+    def resolve(self, text: str) -> EntityRef:
+        """The entity named ``text`` (preferred label, then alias, then local name of its IRI)."""
+        key = normalize_name(text)
+        tiers: tuple[set[str], ...] = (
+            {n.iri for n in self.names if not n.alias and n.normalized == key},
+            {n.iri for n in self.names if n.alias and n.normalized == key},
+            {iri for iri in self.labels if _local_name(iri) == key},
+        )
+        for matches in tiers:
+            if len(matches) == 1:
+                return self.ref(next(iter(matches)))
+            if matches:
+                refs = sorted(self.ref(iri) for iri in matches)
+                listed = ", ".join(f"{ref.label} ({ref.curie})" for ref in refs)
+                raise AmbiguousEntity(
+                    f"{text.strip()!r} is ambiguous: it names {listed}; "
+                    "give the CURIE or IRI of the one you mean"
+                )
+        raise self.not_found(text)
+
+    def suggestions(self, text: str, limit: int = 5) -> list[EntityRef]:
+        """Up to ``limit`` entities whose names or CURIEs are closest to ``text`` (difflib)."""
+        key = normalize_name(text)
+        by_name: dict[str, list[str]] = {}
+        for name in self.names:
+            by_name.setdefault(name.normalized, []).append(name.iri)
+        for iri in self.labels:
+            by_name.setdefault(_local_name(iri) or normalize_name(curie(iri)), []).append(iri)
+        close = difflib.get_close_matches(key, list(by_name), n=limit * 3, cutoff=0.6)
+        found: list[str] = []
+        for name_key in close:
+            for iri in sorted(by_name[name_key]):
+                if iri not in found:
+                    found.append(iri)
+        return [self.ref(iri) for iri in found[:limit]]
+
+    def not_found(self, text: str, iri: str | None = None) -> EntityNotFound:
+        """The error for an unknown name or IRI, suggesting close matches."""
+        what = "no entity named" if iri is None else "no entity with IRI"
+        message = f"{what} {text.strip()!r}"
+        close = self.suggestions(text if iri is None else re.split(r"[/#:]", iri)[-1])
+        if close:
+            message += "; did you mean: " + ", ".join(f"{r.label} ({r.curie})" for r in close)
+        return EntityNotFound(message)
+
+
+def _local_name(iri: str) -> str | None:
+    if iri.startswith(MXD):
+        return normalize_name(iri[len(MXD) :])
+    return None
+
+
+_INDEX_QUERY = f"""
+SELECT ?e ?alias ?name WHERE {{
+  {{ ?e skos:prefLabel ?name BIND(false AS ?alias) }}
+  UNION
+  {{ ?e skos:altLabel ?name BIND(true AS ?alias) }}
+  {ENTITY_CONDITION}
+}}"""
+
+
+def load_entity_index(source: Source) -> EntityIndex:
+    """Every entity's label and names, from one SPARQL query.
+
+    >>> from mxgraph.store import open_store
+    >>> index = load_entity_index(open_store())
+    >>> index.labels["https://w3id.org/mxgraph/id/mexico"]
+    'Mexico'
+    """
+    backend = as_backend(source)
+    preferred: dict[str, list[ox.Literal]] = {}
+    names: list[EntityName] = []
+    for entity, alias, name in backend.select(_INDEX_QUERY).rows:
+        if not isinstance(entity, ox.NamedNode) or not isinstance(name, ox.Literal):
+            continue
+        is_alias = isinstance(alias, ox.Literal) and alias.value == "true"
+        if not is_alias:
+            preferred.setdefault(entity.value, []).append(name)
+        names.append(EntityName(entity.value, name.value, is_alias, normalize_name(name.value)))
+    labels = {iri: best_label(literals) or curie(iri) for iri, literals in preferred.items()}
+    ordered = sorted(set(names), key=lambda n: (n.iri, n.alias, n.text))
+    return EntityIndex(dict(sorted(labels.items())), tuple(ordered))
+
+
+_IRI_QUERY = f"""
+SELECT ?e ?label WHERE {{
+  ?e skos:prefLabel ?label .
+  {ENTITY_CONDITION}
+}}"""
+
+_CURIE = re.compile(r"^([A-Za-z][\w\-.]*):([^\s<>\"{}|^`\\]*)$")
+
+
+def parse_iri(text: str) -> str | None:
+    """The IRI ``text`` spells (``<iri>``, a bare http(s) IRI or a known CURIE), else ``None``.
+
+    >>> parse_iri("mxd:mexico")
+    'https://w3id.org/mxgraph/id/mexico'
+    >>> parse_iri("Mexico") is None
+    True
+    >>> parse_iri("<http://example.org/a b>")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.EntityNotFound: not a valid IRI: '<http://example.org/a b>'
+    """
+    text = text.strip()
+    iri: str | None = None
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    elif re.match(r"^https?://", text, re.IGNORECASE):
+        iri = text
+    else:
+        match = _CURIE.match(text)
+        if match and match[1] in PREFIXES:
+            iri = PREFIXES[match[1]] + match[2]
+    if iri is None:
+        return None
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError:
+        raise EntityNotFound(f"not a valid IRI: {text!r}") from None
+
+
+def resolve_entity(source: Source, name: str) -> EntityRef:
+    """The one entity ``name`` denotes: an IRI, a CURIE, a label or an alias.
+
+    Raises :class:`~mxgraph.errors.AmbiguousEntity` when several entities
+    share the name and :class:`~mxgraph.errors.EntityNotFound` (with up to
+    five suggestions) when none has it.
+
+    >>> from mxgraph.store import open_store
+    >>> store = open_store()
+    >>> resolve_entity(store, "<https://w3id.org/mxgraph/id/chile>").label
+    'Chile'
+    >>> resolve_entity(store, "Merida").curie
+    'mxd:merida-initiative'
+    >>> resolve_entity(store, "Mexcio")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.EntityNotFound: no entity named 'Mexcio'; did you mean: Mexico (mxd:mexico), ...
+    """
+    backend = as_backend(source)
+    if not name.strip():
+        raise EntityNotFound("no entity name given")
+    iri = parse_iri(name)
+    if iri is not None:
+        return _entity_by_iri(backend, iri, name)
+    return load_entity_index(backend).resolve(name)
+
+
+def _entity_by_iri(backend: SparqlBackend, iri: str, text: str) -> EntityRef:
+    rows = backend.select(_IRI_QUERY, {"e": ox.NamedNode(iri)}).rows
+    labels = [label for _, label in rows if isinstance(label, ox.Literal)]
+    if labels:
+        return EntityRef.of(iri, best_label(labels))
+    raise load_entity_index(backend).not_found(text, iri)
