@@ -44,7 +44,7 @@ from mxgraph.rdf_formats import RdfSyntax
 
 app = typer.Typer(
     cls=MxGraphGroup,
-    help="A knowledge graph of U.S.–Mexico relations: query, export and load it.",  # noqa: RUF001
+    help="A knowledge graph of U.S.–Mexico relations: query, export and load it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -214,10 +214,7 @@ class _ProgressBar:
 
 # Commands defined in other modules. Each such module defines
 # ``app = typer.Typer()`` with its commands (using the shared options of
-# mxgraph.cli_common) and is merged here with one import and one add_typer:
-#
-#     from mxgraph import cli_validate
-#     app.add_typer(cli_validate.app)
+# mxgraph.cli_common) and is merged here with one import and one add_typer.
 
 from mxgraph import cli_validate  # noqa: E402  (registered after the core commands)
 

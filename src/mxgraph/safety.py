@@ -125,4 +125,3 @@ def check_query(
                     "query may not fetch one (use --allow-network)"
                 )
     return kind
-
