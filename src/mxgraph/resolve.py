@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend
 from mxgraph.errors import AmbiguousEntity, EntityNotFound
-from mxgraph.namespaces import MXD, PREFIXES, curie
+from mxgraph.namespaces import MXD, PREFIXES, TIME, curie
 
 #: SPARQL keeping ``?e`` only if it is an entity (other variables: :func:`entity_condition`).
 ENTITY_CONDITION = """
@@ -97,6 +97,43 @@ class EntityRef:
     def to_json(self) -> dict[str, str]:
         """``{"label": ..., "curie": ..., "iri": ...}``."""
         return {"label": self.label, "curie": self.curie, "iri": self.iri}
+
+
+@dataclass(frozen=True, order=True)
+class TermRef:
+    """A vocabulary term (a relation, a class, a unit) with the label people read.
+
+    >>> TermRef.of("https://w3id.org/mxgraph/ontology#rankedAmongPartnersOf")
+    TermRef(label='ranked among partners of', curie='mx:rankedAmongPartnersOf', iri='...')
+    """
+
+    label: str
+    curie: str
+    iri: str
+
+    @classmethod
+    def of(cls, iri: str, label: str | None = None) -> TermRef:
+        """A reference to ``iri``; without a label, words made from its local name stand in."""
+        return cls(label if label else humanize(iri), curie(iri), iri)
+
+    def to_json(self) -> dict[str, str]:
+        """``{"label": ..., "curie": ..., "iri": ...}``."""
+        return {"label": self.label, "curie": self.curie, "iri": self.iri}
+
+
+def humanize(iri: str) -> str:
+    """Words from the local name of an IRI, for terms without a label.
+
+    >>> humanize("https://w3id.org/mxgraph/ontology#USGovernmentAgency")
+    'us government agency'
+    >>> humanize("http://www.w3.org/2006/time#unitDay")
+    'day'
+    """
+    local = re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+    if iri.startswith(TIME) and re.fullmatch(r"unit[A-Z]\w*", local):
+        local = local[4:]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", local)
+    return " ".join(words.replace("_", " ").split()).lower()
 
 
 def best_label(labels: Iterable[ox.Literal]) -> str | None:
@@ -273,7 +310,7 @@ def resolve_entity(source: Source, name: str) -> EntityRef:
     >>> resolve_entity(store, "Mexcio")
     Traceback (most recent call last):
     ...
-    mxgraph.errors.EntityNotFound: no entity named 'Mexcio'; did you mean: Mexico (mxd:mexico), ...
+    mxgraph.errors.EntityNotFound: no entity named 'Mexcio'; did you mean: Mexico (mxd:mexico)
     """
     backend = as_backend(source)
     if not name.strip():
@@ -290,3 +327,75 @@ def _entity_by_iri(backend: SparqlBackend, iri: str, text: str) -> EntityRef:
     if labels:
         return EntityRef.of(iri, best_label(labels))
     raise load_entity_index(backend).not_found(text, iri)
+
+
+_RELATIONS_QUERY = """
+SELECT ?term ?label WHERE {
+  { SELECT DISTINCT ?term { ?s ?term ?o } }
+  OPTIONAL { ?term rdfs:label ?label }
+}"""
+
+_CLASSES_QUERY = """
+SELECT ?term ?label WHERE {
+  { SELECT DISTINCT ?term {
+      { ?x a ?term } UNION { ?term a owl:Class } UNION { ?term a rdfs:Class } } }
+  FILTER(isIRI(?term))
+  OPTIONAL { ?term rdfs:label ?label }
+}"""
+
+
+def resolve_relation(source: Source, name: str) -> TermRef:
+    """The relation (a predicate used in the graph) ``name`` denotes: CURIE, IRI or label.
+
+    >>> from mxgraph.store import open_store
+    >>> resolve_relation(open_store(), "Launched By").curie
+    'mx:launchedBy'
+    """
+    return _resolve_term(as_backend(source), name, _RELATIONS_QUERY, "relation")
+
+
+def resolve_class(source: Source, name: str) -> TermRef:
+    """The class ``name`` denotes: CURIE, IRI or label (``"country"``, ``"mx:Country"``).
+
+    >>> from mxgraph.store import open_store
+    >>> resolve_class(open_store(), "U.S. Government Agency").curie
+    'mx:USGovernmentAgency'
+    """
+    return _resolve_term(as_backend(source), name, _CLASSES_QUERY, "class")
+
+
+def _resolve_term(backend: SparqlBackend, name: str, sparql: str, kind: str) -> TermRef:
+    labels: dict[str, list[ox.Literal]] = {}
+    for term, label in backend.select(sparql).rows:
+        if isinstance(term, ox.NamedNode):
+            found = labels.setdefault(term.value, [])
+            if isinstance(label, ox.Literal):
+                found.append(label)
+    terms = {iri: TermRef.of(iri, best_label(found)) for iri, found in labels.items()}
+    if not name.strip():
+        raise EntityNotFound(f"no {kind} name given")
+    iri = parse_iri(name)
+    if iri is not None:
+        if iri in terms:
+            return terms[iri]
+        raise EntityNotFound(f"no {kind} {name.strip()!r} in the graph")
+    key = normalize_name(name)
+    for names_of in (lambda t: {t.label}, lambda t: {humanize(t.iri), curie(t.iri)}):
+        matches = sorted(
+            t for t in terms.values() if key in {normalize_name(n) for n in names_of(t)}
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = ", ".join(f"{t.label} ({t.curie})" for t in matches)
+            raise AmbiguousEntity(
+                f"{name.strip()!r} is ambiguous: it names {listed}; give the CURIE or IRI"
+            )
+    by_label = {normalize_name(t.label): t for t in sorted(terms.values(), reverse=True)}
+    close = difflib.get_close_matches(key, list(by_label), n=5, cutoff=0.6)
+    message = f"no {kind} named {name.strip()!r}"
+    if close:
+        message += "; did you mean: " + ", ".join(
+            f"{by_label[k].label} ({by_label[k].curie})" for k in close
+        )
+    raise EntityNotFound(message)

@@ -1,0 +1,891 @@
+"""Entity lookups: describe an entity, list its neighbors, search names, summarize the graph.
+
+Every lookup is a few SPARQL SELECT queries sent through a
+:class:`~mxgraph.backend.SparqlBackend` (a store is wrapped in a
+:class:`~mxgraph.backend.LocalBackend`); names typed by users are resolved
+by :mod:`mxgraph.resolve` and never pasted into query text. Functions return
+frozen dataclasses and never print; :mod:`mxgraph.lookup_format` renders them.
+
+>>> from mxgraph.store import open_store
+>>> store = open_store()
+>>> [r.other.label for r in describe_entity(store, "USAID").relations if r.relation.label == "runs"]
+['USAID programs under the Merida Initiative']
+>>> search_entities(store, "merida")[0].entity.curie
+'mxd:merida-initiative'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+import pyoxigraph as ox
+
+from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
+from mxgraph.errors import MxGraphError
+from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, WD, curie
+from mxgraph.query import Term
+from mxgraph.resolve import (
+    EntityRef,
+    TermRef,
+    best_label,
+    entity_condition,
+    normalize_name,
+    resolve_class,
+    resolve_entity,
+    resolve_relation,
+)
+
+
+class Direction(str, Enum):
+    """Which way a relation runs: ``out`` from the entity looked at, ``in`` to it, or ``both``."""
+
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, order=True)
+class Citation:
+    """A source sentence: its node, the quoted text and its character offsets in the source."""
+
+    start: int | None
+    end: int | None
+    sentence: EntityRef
+    quote: str
+
+    def to_json(self) -> dict[str, object]:
+        """``{"sentence": ref, "quote": ..., "start": int|null, "end": int|null}``."""
+        return {
+            "sentence": self.sentence.to_json(),
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link between the entity looked at and another node, and which way it runs."""
+
+    direction: Direction
+    relation: TermRef
+    other: EntityRef
+
+    def to_json(self) -> dict[str, object]:
+        """``{"direction": "out"|"in", "relation": ref, "entity": ref}``."""
+        return {
+            "direction": self.direction.value,
+            "relation": self.relation.to_json(),
+            "entity": self.other.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A literal-valued property: lexical value, with a datatype CURIE or a language tag."""
+
+    property: TermRef
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """``{"property": ref, "value": str, "datatype": curie|null, "language": tag|null}``."""
+        return {
+            "property": self.property.to_json(),
+            "value": self.value,
+            "datatype": self.datatype,
+            "language": self.language,
+        }
+
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class QuantitativeFact:
+    """A quantitative fact about an entity: value or bounds, unit, qualifier, time and sources."""
+
+    fact: EntityRef
+    types: tuple[TermRef, ...]
+    role: TermRef
+    value: Number | None
+    lower_bound: Number | None
+    upper_bound: Number | None
+    ordinal: int | None
+    unit: TermRef | None
+    currency: str | None
+    qualifier: TermRef | None
+    qualifier_text: str | None
+    per: TermRef | None
+    time: EntityRef | None
+    links: tuple[Relation, ...]
+    sources: tuple[Citation, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The fact as JSON (see :mod:`mxgraph.lookup_format` for the schema)."""
+        return {
+            "fact": self.fact.to_json(),
+            "types": [t.to_json() for t in self.types],
+            "role": self.role.to_json(),
+            "value": self.value,
+            "lower_bound": self.lower_bound,
+            "upper_bound": self.upper_bound,
+            "ordinal": self.ordinal,
+            "unit": self.unit.to_json() if self.unit else None,
+            "currency": self.currency,
+            "qualifier": self.qualifier.to_json() if self.qualifier else None,
+            "qualifier_text": self.qualifier_text,
+            "per": self.per.to_json() if self.per else None,
+            "time": self.time.to_json() if self.time else None,
+            "links": [
+                {"relation": r.relation.to_json(), "entity": r.other.to_json()} for r in self.links
+            ],
+            "sources": [c.to_json() for c in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class EntityDescription:
+    """Everything the graph says about one entity (see :func:`describe_entity`)."""
+
+    entity: EntityRef
+    types: tuple[TermRef, ...]
+    aliases: tuple[str, ...]
+    description: str | None
+    wikidata: tuple[str, ...]
+    attributes: tuple[Attribute, ...]
+    relations: tuple[Relation, ...]
+    facts: tuple[QuantitativeFact, ...]
+    sources: tuple[Citation, ...]
+
+
+# --- describe ---------------------------------------------------------------------------
+
+# The triples of some nodes, with labels for predicates and objects and the text of
+# objects that are source sentences. Several labels multiply rows; callers dedupe.
+_TRIPLES_QUERY = """
+SELECT ?node ?p ?o ?plabel ?opref ?olabel ?exact ?start ?end WHERE {{
+  {values}
+  ?node ?p ?o .
+  OPTIONAL {{ ?p rdfs:label ?plabel }}
+  OPTIONAL {{ ?o skos:prefLabel ?opref }}
+  OPTIONAL {{ ?o rdfs:label ?olabel }}
+  OPTIONAL {{
+    ?o a mx:SourceSentence ; oa:exact ?exact .
+    OPTIONAL {{ ?o oa:start ?start }}
+    OPTIONAL {{ ?o oa:end ?end }}
+  }}
+}}"""
+
+# The nodes pointing at ?e (source sentences aside), flagged when they are quantitative facts.
+_INCOMING_QUERY = """
+SELECT ?e ?s ?p ?spref ?plabel ?fact WHERE {
+  ?s ?p ?e .
+  FILTER(isIRI(?s) && ?p != rdf:type)
+  FILTER NOT EXISTS { ?s a mx:SourceSentence }
+  OPTIONAL { ?s skos:prefLabel ?spref }
+  OPTIONAL { ?p rdfs:label ?plabel }
+  BIND((EXISTS { ?s mx:value|mx:lowerBound|mx:upperBound|mx:ordinal ?amount }
+        || EXISTS { ?s a/rdfs:subClassOf* mx:QuantitativeFact }) AS ?fact)
+}"""
+
+_CITATION = MX.citation
+_WIKIDATA_LINKS = frozenset({SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs})
+_NAME_PROPERTIES = frozenset({SKOS.prefLabel, SKOS.altLabel, DCT.description})
+_QUANTITY_PROPERTIES = frozenset(
+    {
+        MX.value,
+        MX.lowerBound,
+        MX.upperBound,
+        MX.ordinal,
+        MX.unit,
+        SCHEMA.currency,
+        MX.qualifier,
+        MX.qualifierText,
+        MX.perTimeUnit,
+        MX.referenceTime,
+    }
+)
+
+
+@dataclass
+class _NodeTriples:
+    """The triples of one node, read from :data:`_TRIPLES_QUERY` rows."""
+
+    objects: dict[str, list[Term]]
+    labels: dict[str, list[ox.Literal]]  # by IRI: predicates' and objects' labels
+    preferred: dict[str, list[ox.Literal]]  # by IRI: objects' skos:prefLabel
+    citations: dict[str, Citation]
+
+    def term(self, iri: str) -> TermRef:
+        return TermRef.of(iri, best_label(self.preferred.get(iri, []) or self.labels.get(iri, [])))
+
+    def ref(self, iri: str) -> EntityRef:
+        return EntityRef.of(
+            iri, best_label(self.preferred.get(iri, []) or self.labels.get(iri, []))
+        )
+
+    def iris(self, predicate: str) -> list[str]:
+        return sorted(
+            {o.value for o in self.objects.get(predicate, []) if isinstance(o, ox.NamedNode)}
+        )
+
+    def literals(self, predicate: str) -> list[ox.Literal]:
+        found = {o for o in self.objects.get(predicate, []) if isinstance(o, ox.Literal)}
+        return sorted(found, key=lambda lit: (lit.language or "", lit.value))
+
+
+def _node_triples(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, _NodeTriples]:
+    sparql = _TRIPLES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in iris]))
+    nodes = {iri: _NodeTriples({}, {}, {}, {}) for iri in iris}
+    for node, p, o, plabel, opref, olabel, exact, start, end in backend.select(sparql).rows:
+        if not isinstance(node, ox.NamedNode) or not isinstance(p, ox.NamedNode) or o is None:
+            continue
+        triples = nodes[node.value]
+        values = triples.objects.setdefault(p.value, [])
+        if o not in values:
+            values.append(o)
+        for iri, label, table in (
+            (p.value, plabel, triples.labels),
+            (o.value if isinstance(o, ox.NamedNode) else "", opref, triples.preferred),
+            (o.value if isinstance(o, ox.NamedNode) else "", olabel, triples.labels),
+        ):
+            if iri and isinstance(label, ox.Literal):
+                found = table.setdefault(iri, [])
+                if label not in found:
+                    found.append(label)
+        if isinstance(o, ox.NamedNode) and isinstance(exact, ox.Literal):
+            triples.citations[o.value] = Citation(
+                _integer(start), _integer(end), EntityRef.of(o.value), exact.value
+            )
+    return nodes
+
+
+def _integer(term: Term | None) -> int | None:
+    if isinstance(term, ox.Literal):
+        try:
+            return int(term.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _number(term: Term | None) -> Number | None:
+    """A numeric literal as an int when it is whole, else a float (JSON-ready)."""
+    if not isinstance(term, ox.Literal):
+        return None
+    try:
+        number = Decimal(term.value.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def describe_entity(source: Source, name: str) -> EntityDescription:
+    """What the graph says about the entity ``name`` (see :func:`~mxgraph.resolve.resolve_entity`).
+
+    Relations to quantitative facts are listed as :attr:`EntityDescription.facts`;
+    relations to source sentences as :attr:`EntityDescription.sources`.
+
+    >>> from mxgraph.store import open_store
+    >>> usaid = describe_entity(open_store(), "USAID")
+    >>> usaid.entity.label, usaid.wikidata
+    ('U.S. Agency for International Development', ('http://www.wikidata.org/entity/Q217072',))
+    >>> usaid.aliases
+    ('USAID', 'United States Agency for International Development')
+    >>> [(c.sentence.curie, c.start, c.end) for c in usaid.sources][0]
+    ('mxd:p19s1', ...)
+    """
+    backend = as_backend(source)
+    entity = resolve_entity(backend, name)
+    check_deadline(backend)
+    incoming = backend.select(_INCOMING_QUERY, {"e": ox.NamedNode(entity.iri)}).rows
+    in_relations: list[Relation] = []
+    fact_roles: dict[str, list[str]] = {}
+    in_labels: dict[str, list[ox.Literal]] = {}
+    subject_labels: dict[str, list[ox.Literal]] = {}
+    in_edges: set[tuple[str, str]] = set()
+    for _, s, p, spref, plabel, fact in incoming:
+        if not isinstance(s, ox.NamedNode) or not isinstance(p, ox.NamedNode):
+            continue
+        for iri, label, table in ((p.value, plabel, in_labels), (s.value, spref, subject_labels)):
+            if isinstance(label, ox.Literal) and label not in table.setdefault(iri, []):
+                table[iri].append(label)
+        if isinstance(fact, ox.Literal) and fact.value == "true":
+            roles = fact_roles.setdefault(s.value, [])
+            if p.value not in roles:
+                roles.append(p.value)
+        else:
+            in_edges.add((p.value, s.value))
+    for p_iri, s_iri in in_edges:
+        in_relations.append(
+            Relation(
+                Direction.IN,
+                TermRef.of(p_iri, best_label(in_labels.get(p_iri, []))),
+                EntityRef.of(s_iri, best_label(subject_labels.get(s_iri, []))),
+            )
+        )
+    check_deadline(backend)
+    facts_iris = sorted(fact_roles)
+    nodes = _node_triples(backend, [entity.iri, *facts_iris])
+    own = nodes[entity.iri]
+    types = tuple(sorted(own.term(iri) for iri in own.iris(RDF.type)))
+    wikidata = tuple(
+        sorted(iri for p in _WIKIDATA_LINKS for iri in own.iris(p) if iri.startswith(str(WD)))
+    )
+    out_relations: list[Relation] = []
+    attributes: list[Attribute] = []
+    for p_iri in sorted(own.objects):
+        if p_iri in (RDF.type, _CITATION) or p_iri in _NAME_PROPERTIES:
+            continue
+        for iri in own.iris(p_iri):
+            if not (p_iri in _WIKIDATA_LINKS and iri.startswith(str(WD))):
+                out_relations.append(Relation(Direction.OUT, own.term(p_iri), own.ref(iri)))
+        for literal in own.literals(p_iri):
+            attributes.append(_attribute(own.term(p_iri), literal))
+    descriptions = own.literals(DCT.description)
+    facts = [
+        _quantitative_fact(nodes[iri], iri, role, in_labels)
+        for iri in facts_iris
+        for role in fact_roles[iri]
+    ]
+    return EntityDescription(
+        entity=entity,
+        types=types,
+        aliases=tuple(dict.fromkeys(lit.value for lit in own.literals(SKOS.altLabel))),
+        description=best_label(descriptions),
+        wikidata=wikidata,
+        attributes=tuple(sorted(attributes, key=lambda a: (a.property.label, a.value))),
+        relations=tuple(sorted(in_relations + out_relations, key=_relation_order)),
+        facts=tuple(sorted(facts, key=lambda f: (f.fact.label, f.fact.iri, f.role.label))),
+        sources=tuple(
+            sorted(own.citations[iri] for iri in own.iris(_CITATION) if iri in own.citations)
+        ),
+    )
+
+
+def _relation_order(relation: Relation) -> tuple[bool, str, str, str]:
+    return (
+        relation.direction is Direction.IN,
+        relation.relation.label,
+        relation.other.label,
+        relation.other.iri,
+    )
+
+
+def _attribute(prop: TermRef, literal: ox.Literal) -> Attribute:
+    datatype = literal.datatype.value
+    shown = None if literal.language or datatype.endswith("#string") else curie(datatype)
+    return Attribute(prop, literal.value, shown, literal.language or None)
+
+
+def _quantitative_fact(
+    node: _NodeTriples, iri: str, role: str, labels: dict[str, list[ox.Literal]]
+) -> QuantitativeFact:
+    def first_iri(predicate: str) -> str | None:
+        found = node.iris(predicate)
+        return found[0] if found else None
+
+    def first_literal(predicate: str) -> ox.Literal | None:
+        found = node.literals(predicate)
+        return found[0] if found else None
+
+    unit, qualifier, per, time = (
+        first_iri(p) for p in (MX.unit, MX.qualifier, MX.perTimeUnit, MX.referenceTime)
+    )
+    currency, qualifier_text = (first_literal(p) for p in (SCHEMA.currency, MX.qualifierText))
+    ordinal = _number(first_literal(MX.ordinal))
+    links = [
+        Relation(Direction.OUT, node.term(p), node.ref(o))
+        for p in sorted(node.objects)
+        if p not in _QUANTITY_PROPERTIES and p not in (RDF.type, _CITATION)
+        for o in node.iris(p)
+    ]
+    return QuantitativeFact(
+        fact=EntityRef.of(iri, best_label(node.literals(SKOS.prefLabel))),
+        types=tuple(sorted(node.term(t) for t in node.iris(RDF.type))),
+        role=TermRef.of(role, best_label(labels.get(role, []))),
+        value=_number(first_literal(MX.value)),
+        lower_bound=_number(first_literal(MX.lowerBound)),
+        upper_bound=_number(first_literal(MX.upperBound)),
+        ordinal=int(ordinal) if ordinal is not None else None,
+        unit=node.term(unit) if unit else None,
+        currency=currency.value if currency else None,
+        qualifier=node.term(qualifier) if qualifier else None,
+        qualifier_text=qualifier_text.value if qualifier_text else None,
+        per=node.term(per) if per else None,
+        time=node.ref(time) if time else None,
+        links=tuple(sorted(links, key=_relation_order)),
+        sources=tuple(
+            sorted(node.citations[c] for c in node.iris(_CITATION) if c in node.citations)
+        ),
+    )
+
+
+# --- neighbors --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    """A node reached at ``depth`` from ``via`` by one relation (``out``: ``via`` is subject)."""
+
+    depth: int
+    via: EntityRef
+    direction: Direction
+    relation: TermRef
+    entity: EntityRef
+
+    def to_json(self) -> dict[str, object]:
+        """``{"depth", "from", "direction": "out"|"in", "relation", "entity"}``."""
+        return {
+            "depth": self.depth,
+            "from": self.via.to_json(),
+            "direction": self.direction.value,
+            "relation": self.relation.to_json(),
+            "entity": self.entity.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Neighborhood:
+    """The entities around one entity, up to ``depth`` relations away (see :func:`neighbors`)."""
+
+    entity: EntityRef
+    depth: int
+    direction: Direction
+    relation: TermRef | None
+    type: TermRef | None
+    neighbors: tuple[Neighbor, ...]
+
+
+_NEIGHBOR_BRANCHES = {
+    Direction.OUT: '{ ?node ?p ?next BIND("out" AS ?dir) }',
+    Direction.IN: '{ ?next ?p ?node BIND("in" AS ?dir) }',
+}
+
+_NEIGHBORS_QUERY = """
+SELECT ?node ?p ?next ?dir ?plabel ?nextlabel {relation_var} WHERE {{
+  {values}
+  {branches}
+  FILTER(isIRI(?next) && ?p != rdf:type && ?p != mx:citation)
+  {relation_filter}
+  {next_condition}
+  OPTIONAL {{ ?p rdfs:label ?plabel }}
+  OPTIONAL {{ ?next skos:prefLabel ?nextlabel }}
+}}"""
+
+_TYPED_QUERY = """
+SELECT ?node ?class WHERE {{
+  {values}
+  ?node a/rdfs:subClassOf* ?class .
+}}"""
+
+
+def neighbors(
+    source: Source,
+    name: str,
+    *,
+    depth: int = 1,
+    relation: str | None = None,
+    direction: Direction | str = Direction.BOTH,
+    type: str | None = None,
+) -> Neighborhood:
+    """The entities up to ``depth`` relations from the entity ``name``, breadth first.
+
+    ``relation`` (CURIE, IRI or label) keeps only that relation and
+    ``direction`` only relations from (``out``) or to (``in``) each node;
+    both restrict the walk. ``type`` (a class: CURIE, IRI or label, subclasses
+    included) keeps only neighbors of that class in the answer, but the walk
+    passes through others. Nodes are those of the entity graph
+    (:mod:`mxgraph.paths`): no time nodes, sentences or ontology terms. Each
+    row is a relation by which a node was first reached.
+
+    >>> from mxgraph.store import open_store
+    >>> around = neighbors(open_store(), "Chile")
+    >>> [(n.direction.value, n.relation.label, n.entity.label) for n in around.neighbors]
+    [('in', 'launched by', 'Pacific Alliance'), ('in', 'participant', 'Pacific Alliance')]
+    """
+    from mxgraph.paths import graph_node_condition
+
+    backend = as_backend(source)
+    if depth < 1:
+        raise MxGraphError("--depth must be at least 1")
+    way = Direction(direction)
+    entity = resolve_entity(backend, name)
+    relation_ref = resolve_relation(backend, relation) if relation is not None else None
+    class_ref = resolve_class(backend, type) if type is not None else None
+    branches = " UNION ".join(
+        branch for d, branch in _NEIGHBOR_BRANCHES.items() if way in (d, Direction.BOTH)
+    )
+    bindings: dict[str, Term] = {}
+    if relation_ref is not None:
+        bindings["relation"] = ox.NamedNode(relation_ref.iri)
+    seen = {entity.iri: entity}
+    frontier = [entity.iri]
+    found: list[Neighbor] = []
+    for level in range(1, depth + 1):
+        if not frontier:
+            break
+        check_deadline(backend)
+        sparql = _NEIGHBORS_QUERY.format(
+            relation_var="?relation" if relation_ref else "",
+            values=values_block("node", [ox.NamedNode(iri) for iri in frontier]),
+            branches=branches,
+            relation_filter="FILTER(?p = ?relation)" if relation_ref else "",
+            next_condition=graph_node_condition("next"),
+        )
+        edges: set[tuple[str, str, str, str]] = set()
+        p_labels: dict[str, list[ox.Literal]] = {}
+        next_labels: dict[str, list[ox.Literal]] = {}
+        for node, p, nxt, dir_, plabel, nextlabel, *_ in backend.select(sparql, bindings).rows:
+            if not (
+                isinstance(node, ox.NamedNode)
+                and isinstance(p, ox.NamedNode)
+                and isinstance(nxt, ox.NamedNode)
+                and isinstance(dir_, ox.Literal)
+            ):
+                continue
+            if nxt.value in seen:
+                continue  # the start, an earlier depth, or a node at this same depth
+            edges.add((node.value, p.value, dir_.value, nxt.value))
+            _add_label(p_labels, p.value, plabel)
+            _add_label(next_labels, nxt.value, nextlabel)
+        new_nodes: dict[str, EntityRef] = {}
+        for node_iri, p_iri, dir_value, next_iri in edges:
+            next_ref = new_nodes.setdefault(
+                next_iri, EntityRef.of(next_iri, best_label(next_labels.get(next_iri, [])))
+            )
+            found.append(
+                Neighbor(
+                    level,
+                    seen[node_iri],
+                    Direction(dir_value),
+                    TermRef.of(p_iri, best_label(p_labels.get(p_iri, []))),
+                    next_ref,
+                )
+            )
+        seen.update(new_nodes)
+        frontier = sorted(new_nodes)
+    if class_ref is not None:
+        typed = _of_class(backend, [n.entity.iri for n in found], class_ref)
+        found = [n for n in found if n.entity.iri in typed]
+    ordered = sorted(
+        found,
+        key=lambda n: (
+            n.depth,
+            n.via.label,
+            n.direction is Direction.IN,
+            n.relation.label,
+            n.entity.label,
+            n.entity.iri,
+        ),
+    )
+    return Neighborhood(entity, depth, way, relation_ref, class_ref, tuple(ordered))
+
+
+def _add_label(table: dict[str, list[ox.Literal]], iri: str, label: Term | None) -> None:
+    found = table.setdefault(iri, [])
+    if isinstance(label, ox.Literal) and label not in found:
+        found.append(label)
+
+
+def _of_class(backend: SparqlBackend, iris: Sequence[str], class_ref: TermRef) -> set[str]:
+    """Which of ``iris`` are instances of the class (or of its subclasses)."""
+    if not iris:
+        return set()
+    sparql = _TYPED_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in set(iris)]))
+    rows = backend.select(sparql, {"class": ox.NamedNode(class_ref.iri)}).rows
+    return {node.value for node, _ in rows if isinstance(node, ox.NamedNode)}
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An entity matching a search: its score, the field that matched and the matching text."""
+
+    entity: EntityRef
+    score: int
+    field: str
+    matched: str
+    types: tuple[TermRef, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """``{"entity": ref, "score": n, "field": "label"|"alias"|"description", ...}``."""
+        return {
+            "entity": self.entity.to_json(),
+            "score": self.score,
+            "field": self.field,
+            "matched": self.matched,
+            "types": [t.to_json() for t in self.types],
+        }
+
+
+#: Scores by kind of match; an entity scores its best match.
+SCORES = {
+    "exact label": 100,
+    "label prefix": 90,
+    "exact alias": 80,
+    "alias prefix": 70,
+    "label words": 60,
+    "alias words": 55,
+    "label substring": 50,
+    "alias substring": 45,
+    "description words": 30,
+    "description substring": 20,
+}
+
+_SEARCH_QUERY = """
+SELECT ?e ?field ?text {class_var} WHERE {{
+  {{ ?e skos:prefLabel ?text BIND("label" AS ?field) }}
+  UNION {{ ?e skos:altLabel ?text BIND("alias" AS ?field) }}
+  UNION {{ ?e dct:description ?text BIND("description" AS ?field) }}
+  {class_pattern}
+  {entity_condition}
+}}"""
+
+_TYPES_QUERY = """
+SELECT ?node ?type ?label WHERE {{
+  {values}
+  ?node a ?type .
+  OPTIONAL {{ ?type rdfs:label ?label }}
+}}"""
+
+_WORD = re.compile(r"\w+")
+
+
+def match_score(query: str, text: str, field: str) -> int:
+    """How well the normalized ``query`` matches ``text`` in ``field`` (0: not at all).
+
+    >>> match_score("merida", "Merida Initiative", "label")
+    90
+    >>> match_score("merida", "USAID programs under the Merida Initiative", "label")
+    60
+    >>> match_score("merida", "Mérida", "alias")
+    80
+    """
+    name = normalize_name(text)
+    words = set(_WORD.findall(name))
+    wanted = _WORD.findall(query)
+    kinds = []
+    if field != "description":
+        kinds += [("exact", name == query), ("prefix", name.startswith(query))]
+    kinds += [
+        ("words", bool(wanted) and all(w in words for w in wanted)),
+        ("substring", query in name),
+    ]
+    for kind, matched in kinds:
+        key = f"{field} {kind}" if kind in ("words", "substring", "prefix") else f"exact {field}"
+        if matched and key in SCORES:
+            return SCORES[key]
+    return 0
+
+
+def search_entities(
+    source: Source, text: str, *, type: str | None = None, limit: int = 20
+) -> tuple[SearchHit, ...]:
+    """Entities whose labels, aliases or descriptions match ``text``, best first.
+
+    Matching ignores case and accents. Ranking (see :data:`SCORES`): exact
+    label > label prefix > exact alias > alias prefix > all words in a label
+    or alias > substring of a label or alias > words or substring of a
+    description; ties by label. ``type`` keeps entities of that class.
+
+    >>> from mxgraph.store import open_store
+    >>> hits = search_entities(open_store(), "usaid", limit=3)
+    >>> [(h.entity.label, h.score, h.field) for h in hits]
+    [('USAID Mexico Page', 90, 'label'),
+     ('USAID programs under the Merida Initiative', 90, 'label'),
+     ('U.S. Agency for International Development', 80, 'alias')]
+    """
+    backend = as_backend(source)
+    query = normalize_name(text)
+    if not query:
+        raise MxGraphError("search text is empty")
+    if limit < 1:
+        raise MxGraphError("--limit must be at least 1")
+    class_ref = resolve_class(backend, type) if type is not None else None
+    bindings: dict[str, Term] = {}
+    if class_ref is not None:
+        bindings["class"] = ox.NamedNode(class_ref.iri)
+    sparql = _SEARCH_QUERY.format(
+        class_var="?class" if class_ref else "",
+        class_pattern="?e a/rdfs:subClassOf* ?class ." if class_ref else "",
+        entity_condition=entity_condition("e"),
+    )
+    best: dict[str, tuple[int, str, str]] = {}
+    labels: dict[str, list[ox.Literal]] = {}
+    for entity, field, name, *_ in backend.select(sparql, bindings).rows:
+        if not (
+            isinstance(entity, ox.NamedNode)
+            and isinstance(field, ox.Literal)
+            and isinstance(name, ox.Literal)
+        ):
+            continue
+        if field.value == "label":
+            labels.setdefault(entity.value, []).append(name)
+        score = match_score(query, name.value, field.value)
+        if score and score > best.get(entity.value, (0, "", ""))[0]:
+            best[entity.value] = (score, field.value, name.value)
+    check_deadline(backend)
+    refs = {iri: EntityRef.of(iri, best_label(labels.get(iri, []))) for iri in best}
+    ranked = sorted(best, key=lambda iri: (-best[iri][0], normalize_name(refs[iri].label), iri))
+    top = ranked[:limit]
+    types = _types(backend, top)
+    return tuple(
+        SearchHit(refs[iri], best[iri][0], best[iri][1], best[iri][2], types.get(iri, ()))
+        for iri in top
+    )
+
+
+def _types(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, tuple[TermRef, ...]]:
+    if not iris:
+        return {}
+    sparql = _TYPES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in iris]))
+    labels: dict[str, dict[str, list[ox.Literal]]] = {}
+    for node, type_, label in backend.select(sparql).rows:
+        if isinstance(node, ox.NamedNode) and isinstance(type_, ox.NamedNode):
+            found = labels.setdefault(node.value, {}).setdefault(type_.value, [])
+            if isinstance(label, ox.Literal):
+                found.append(label)
+    return {
+        node: tuple(sorted(TermRef.of(t, best_label(found)) for t, found in by_type.items()))
+        for node, by_type in labels.items()
+    }
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """How many entities a class has (direct instances)."""
+
+    type: TermRef
+    entities: int
+
+
+@dataclass(frozen=True)
+class RelationCount:
+    """How many triples use a predicate."""
+
+    relation: TermRef
+    uses: int
+
+
+@dataclass(frozen=True)
+class Centrality:
+    """How connected an entity is: its degree and PageRank in the entity graph."""
+
+    entity: EntityRef
+    degree: int
+    pagerank: float
+
+    def to_json(self) -> dict[str, object]:
+        """``{"entity": ref, "degree": n, "pagerank": x}`` (PageRank rounded to 6 places)."""
+        return {
+            "entity": self.entity.to_json(),
+            "degree": self.degree,
+            "pagerank": round(self.pagerank, 6),
+        }
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """A summary of the graph (see :func:`graph_stats`)."""
+
+    triples: int
+    entities: int
+    entity_links: int
+    classes: tuple[ClassCount, ...]
+    relations: tuple[RelationCount, ...]
+    top_by_degree: tuple[Centrality, ...]
+    top_by_pagerank: tuple[Centrality, ...]
+
+
+_COUNTS_QUERY = f"""
+SELECT ?triples ?entities WHERE {{
+  {{ SELECT (COUNT(*) AS ?triples) {{ ?s ?p ?o }} }}
+  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) {{
+      ?e skos:prefLabel ?label . {entity_condition("e")} }} }}
+}}"""
+
+_CLASSES_QUERY = f"""
+SELECT ?type ?n ?label WHERE {{
+  {{ SELECT ?type (COUNT(DISTINCT ?e) AS ?n) {{
+      ?e a ?type .
+      {entity_condition("e")}
+  }} GROUP BY ?type }}
+  OPTIONAL {{ ?type rdfs:label ?label }}
+}}"""
+
+_PREDICATES_QUERY = """
+SELECT ?p ?n ?label WHERE {
+  { SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p }
+  OPTIONAL { ?p rdfs:label ?label }
+}"""
+
+
+def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
+    """Triples, entities by class, predicates by use, and the ``top`` most connected entities.
+
+    Degree counts the relations of an entity in the entity graph
+    (:mod:`mxgraph.paths`); PageRank is :func:`mxgraph.paths.pagerank`.
+
+    >>> from mxgraph.store import open_store
+    >>> stats = graph_stats(open_store(), top=2)
+    >>> [(c.entity.label, c.degree) for c in stats.top_by_degree]
+    [('Mexico', ...), ('United States', ...)]
+    """
+    from mxgraph.paths import load_entity_graph, pagerank
+
+    backend = as_backend(source)
+    if top < 1:
+        raise MxGraphError("--top must be at least 1")
+    counts = backend.select(_COUNTS_QUERY).rows
+    triples, entities = (_integer(term) or 0 for term in counts[0]) if counts else (0, 0)
+    classes = [ClassCount(term, n) for term, n in _counted(backend.select(_CLASSES_QUERY).rows)]
+    relations = [
+        RelationCount(term, n) for term, n in _counted(backend.select(_PREDICATES_QUERY).rows)
+    ]
+    check_deadline(backend)
+    graph = load_entity_graph(backend)
+    check_deadline(backend)
+    degree: dict[str, int] = dict.fromkeys(graph.nodes, 0)
+    for edge in graph.edges:
+        degree[edge.subject] += 1
+        degree[edge.object] += 1
+    ranks = pagerank(graph)
+    central = [Centrality(graph.nodes[n], degree[n], ranks.get(n, 0.0)) for n in graph.nodes]
+    by_degree = sorted(central, key=lambda c: (-c.degree, -c.pagerank, c.entity.label))
+    by_rank = sorted(central, key=lambda c: (-c.pagerank, -c.degree, c.entity.label))
+    return GraphStats(
+        triples=triples,
+        entities=entities,
+        entity_links=len(graph.edges),
+        classes=tuple(sorted(classes, key=lambda c: (-c.entities, c.type.label, c.type.iri))),
+        relations=tuple(sorted(relations, key=lambda r: (-r.uses, r.relation.curie))),
+        top_by_degree=tuple(by_degree[:top]),
+        top_by_pagerank=tuple(by_rank[:top]),
+    )
+
+
+def _counted(rows: Sequence[tuple[Term | None, ...]]) -> list[tuple[TermRef, int]]:
+    """``(IRI, count, label)`` rows as terms with counts; several labels per IRI collapse."""
+    counts: dict[str, int] = {}
+    labels: dict[str, list[ox.Literal]] = {}
+    for iri, n, label in rows:
+        if isinstance(iri, ox.NamedNode):
+            counts[iri.value] = _integer(n) or 0
+            found = labels.setdefault(iri.value, [])
+            if isinstance(label, ox.Literal):
+                found.append(label)
+    return [(TermRef.of(iri, best_label(labels[iri])), n) for iri, n in counts.items()]
