@@ -19,6 +19,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 
 import pyoxigraph as ox
@@ -333,3 +334,87 @@ def serialize_triples(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
 
 
 _PREFIXED_SYNTAXES = frozenset({RdfSyntax.TURTLE, RdfSyntax.TRIG, RdfSyntax.XML, RdfSyntax.N3})
+
+
+# --- Reports: titled sections of fields, lines and tables (lookup commands) ---------------
+
+
+class ReportFormat(str, Enum):
+    """How a report prints: readable sections, or its JSON document."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a report: ``key: value`` fields, then lines, then a table."""
+
+    title: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    lines: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a command shows: sections for people and a JSON-ready document for scripts."""
+
+    sections: tuple[Section, ...]
+    document: object
+
+
+def render_report(
+    report: Report, fmt: ReportFormat, *, color: bool = False, width: int | None = None
+) -> bytes:
+    """A report as text sections (fields aligned, tables drawn) or as indented JSON.
+
+    >>> report = Report((Section("Chile", fields=(("curie", "mxd:chile"),)),), {"label": "Chile"})
+    >>> print(render_report(report, ReportFormat.TABLE).decode(), end="")
+    Chile
+      curie: mxd:chile
+    >>> render_report(report, ReportFormat.JSON)
+    b'{\\n  "label": "Chile"\\n}\\n'
+    """
+    if ReportFormat(fmt) is ReportFormat.JSON:
+        return json.dumps(report.document, ensure_ascii=False, indent=2).encode() + b"\n"
+    blocks = [_section_text(s, color, width) for s in report.sections]
+    return ("\n".join(block for block in blocks if block)).encode()
+
+
+def _section_text(section: Section, color: bool, width: int | None) -> str:
+    lines: list[str] = []
+    if section.title:
+        lines.append(f"\x1b[1m{section.title}\x1b[0m" if color else section.title)
+    indent = "  " if section.title else ""
+    key_width = max((len(key) for key, _ in section.fields), default=0) + 1
+    for key, value in section.fields:
+        lines.append(f"{indent}{key + ':':<{key_width}} {value}".rstrip())
+    lines += [f"{indent}{line}" for line in section.lines]
+    if section.columns:
+        lines += _drawn_table(section.columns, section.rows, color, width)
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _drawn_table(
+    columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], color: bool, width: int | None
+) -> list[str]:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # Text: no markup in data
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        color_system="auto" if color else None,
+        width=width or 1000,
+        highlight=False,
+    )
+    console.print(table)
+    return [line.rstrip() for line in buffer.getvalue().splitlines()]
