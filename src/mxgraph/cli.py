@@ -220,6 +220,10 @@ from mxgraph import cli_validate  # noqa: E402  (registered after the core comma
 
 app.add_typer(cli_validate.app)
 
+from mxgraph import cli_lookup  # noqa: E402
+
+app.add_typer(cli_lookup.app)
+
 
 def main() -> None:
     """The ``mxgraph`` entry point (typer exits 130 on Ctrl-C and 1 on a closed pipe)."""

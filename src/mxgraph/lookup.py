@@ -10,7 +10,7 @@ frozen dataclasses and never print; :mod:`mxgraph.lookup_format` renders them.
 >>> store = open_store()
 >>> [r.other.label for r in describe_entity(store, "USAID").relations if r.relation.label == "runs"]
 ['USAID programs under the Merida Initiative']
->>> search_entities(store, "merida")[0].entity.curie
+>>> search_entities(store, "merida").hits[0].entity.curie
 'mxd:merida-initiative'
 """
 
@@ -629,6 +629,16 @@ class SearchHit:
         }
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to a search: what was asked, and the hits, best first."""
+
+    query: str
+    type: TermRef | None
+    limit: int
+    hits: tuple[SearchHit, ...]
+
+
 #: Scores by kind of match; an entity scores its best match.
 SCORES = {
     "exact label": 100,
@@ -691,7 +701,7 @@ def match_score(query: str, text: str, field: str) -> int:
 
 def search_entities(
     source: Source, text: str, *, type: str | None = None, limit: int = 20
-) -> tuple[SearchHit, ...]:
+) -> SearchResult:
     """Entities whose labels, aliases or descriptions match ``text``, best first.
 
     Matching ignores case and accents. Ranking (see :data:`SCORES`): exact
@@ -700,8 +710,8 @@ def search_entities(
     description; ties by label. ``type`` keeps entities of that class.
 
     >>> from mxgraph.store import open_store
-    >>> hits = search_entities(open_store(), "usaid", limit=3)
-    >>> [(h.entity.label, h.score, h.field) for h in hits]
+    >>> found = search_entities(open_store(), "usaid", limit=3)
+    >>> [(h.entity.label, h.score, h.field) for h in found.hits]
     [('USAID Mexico Page', 90, 'label'),
      ('USAID programs under the Merida Initiative', 90, 'label'),
      ('U.S. Agency for International Development', 80, 'alias')]
@@ -740,10 +750,11 @@ def search_entities(
     ranked = sorted(best, key=lambda iri: (-best[iri][0], normalize_name(refs[iri].label), iri))
     top = ranked[:limit]
     types = _types(backend, top)
-    return tuple(
+    hits = tuple(
         SearchHit(refs[iri], best[iri][0], best[iri][1], best[iri][2], types.get(iri, ()))
         for iri in top
     )
+    return SearchResult(text, class_ref, limit, hits)
 
 
 def _types(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, tuple[TermRef, ...]]:

@@ -400,21 +400,41 @@ def _section_text(section: Section, color: bool, width: int | None) -> str:
 def _drawn_table(
     columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], color: bool, width: int | None
 ) -> list[str]:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """A table in the box style of the query tables, drawn without rich (fast, never wrapped).
 
-    table = Table(*columns, show_lines=False)
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # Text: no markup in data
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        color_system="auto" if color else None,
-        width=width or 1000,
-        highlight=False,
+    ``width`` is accepted for symmetry with query tables; report tables are not
+    wrapped, so a long cell makes a wide line rather than a broken one.
+    """
+    cells = [[" ".join(cell.split()) for cell in row] for row in rows]
+    widths = [
+        max([_text_width(column), *(_text_width(row[i]) for row in cells)])
+        for i, column in enumerate(columns)
+    ]
+
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right
+
+    def row_text(values: list[str] | tuple[str, ...], bar: str, bold: bool = False) -> str:
+        padded = [v + " " * (w - _text_width(v)) for v, w in zip(values, widths, strict=True)]
+        if bold:
+            padded = [f"\x1b[1m{v}\x1b[0m" for v in padded]
+        return (bar + bar.join(f" {v} " for v in padded) + bar).rstrip()
+
+    drawn = [
+        line("┏", "━", "┳", "┓"),
+        row_text(columns, "┃", bold=color),
+        line("┡", "━", "╇", "┩"),
+        *(row_text(row, "│") for row in cells),
+        line("└", "─", "┴", "┘"),
+    ]
+    return drawn
+
+
+def _text_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide (East Asian) characters count two, marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
     )
-    console.print(table)
-    return [line.rstrip() for line in buffer.getvalue().splitlines()]

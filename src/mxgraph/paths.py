@@ -290,7 +290,7 @@ def _path(graph: EntityGraph, nx_graph: networkx.Graph, nodes: list[str]) -> Pat
 
 
 def pagerank(
-    graph: EntityGraph, *, alpha: float = 0.85, tolerance: float = 1e-10, max_iterations: int = 200
+    graph: EntityGraph, *, alpha: float = 0.85, tolerance: float = 1e-9, max_iterations: int = 200
 ) -> dict[str, float]:
     """PageRank of each node, with every relation counted as a link both ways (power iteration).
 

@@ -1,0 +1,256 @@
+"""Lookup commands: ``describe``, ``neighbors``, ``path``, ``search`` and ``stats``.
+
+Each command opens the store the shared data options describe, calls one
+library function (:mod:`mxgraph.lookup`, :mod:`mxgraph.paths`) through a
+:class:`~mxgraph.backend.LocalBackend` bounded by ``--timeout``, and prints
+the result with :func:`mxgraph.output.render_report`: readable sections
+(``--format table``, the default) or a JSON document (``--format json``,
+schemas in :mod:`mxgraph.lookup_format`). Unknown or ambiguous names end
+with one ``error:`` line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Annotated
+
+import typer
+
+from mxgraph.backend import LocalBackend
+from mxgraph.cli_common import (
+    DEFAULT_TIMEOUT,
+    DataFormatOption,
+    DataOption,
+    MxGraphGroup,
+    NoBundledOption,
+    StoreOption,
+    TimeoutOption,
+    emit_bytes,
+    open_store_from_options,
+    start_deadline,
+    stdout_is_terminal,
+)
+from mxgraph.lookup import Direction
+from mxgraph.output import Report, ReportFormat, render_report
+
+app = typer.Typer(cls=MxGraphGroup)
+
+LookupFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table (readable sections) or json (a document for scripts).",
+    ),
+]
+EntityArgument = Annotated[
+    str,
+    typer.Argument(
+        help="An entity: label or alias (any case or accents), CURIE (mxd:usaid) or IRI.",
+        show_default=False,
+    ),
+]
+
+
+def _backend(
+    data: DataOption,
+    data_format: DataFormatOption,
+    no_bundled: NoBundledOption,
+    store: StoreOption,
+    timeout: float,
+) -> LocalBackend:
+    graph = open_store_from_options(data, data_format, no_bundled, store)
+    return LocalBackend(graph, start_deadline(timeout))
+
+
+def _emit(report: Report, fmt: ReportFormat) -> None:
+    to_terminal = stdout_is_terminal()
+    width = shutil.get_terminal_size().columns if to_terminal else None
+    emit_bytes(render_report(report, fmt, color=to_terminal, width=width), None)
+
+
+@app.command()
+def describe(
+    entity: EntityArgument,
+    fmt: LookupFormatOption = ReportFormat.TABLE,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """Everything about one entity: types, aliases, relations, facts and source sentences.
+
+    JSON: {"entity", "types", "aliases", "description", "wikidata", "attributes",
+    "relations": [{"direction", "relation", "entity"}], "facts": [{"fact", "role",
+    "value", "lower_bound", "upper_bound", "unit", "currency", "qualifier_text", "time",
+    "sources", ...}], "sources": [{"sentence", "quote", "start", "end"}]}.
+    """
+    from mxgraph.lookup import describe_entity
+    from mxgraph.lookup_format import describe_report
+
+    backend = _backend(data, data_format, no_bundled, store, timeout)
+    _emit(describe_report(describe_entity(backend, entity)), fmt)
+
+
+@app.command()
+def neighbors(
+    entity: EntityArgument,
+    depth: Annotated[
+        int, typer.Option("--depth", "-n", min=1, help="How many relations away to go.")
+    ] = 1,
+    relation: Annotated[
+        str | None,
+        typer.Option(
+            "--relation",
+            "-r",
+            help="Follow only this relation (CURIE, IRI or label, e.g. 'member of').",
+            show_default=False,
+        ),
+    ] = None,
+    direction: Annotated[
+        Direction,
+        typer.Option(
+            "--direction",
+            case_sensitive=False,
+            help="out: relations from each entity; in: relations to it; both.",
+        ),
+    ] = Direction.BOTH,
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="List only neighbors of this class (CURIE, IRI or label; subclasses count).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: LookupFormatOption = ReportFormat.TABLE,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """The entities related to an entity, up to --depth relations away.
+
+    JSON: {"entity", "depth", "direction", "relation", "type", "neighbors":
+    [{"depth", "from", "direction", "relation", "entity"}]}.
+    """
+    from mxgraph.lookup import neighbors as find_neighbors
+    from mxgraph.lookup_format import neighbors_report
+
+    backend = _backend(data, data_format, no_bundled, store, timeout)
+    found = find_neighbors(
+        backend, entity, depth=depth, relation=relation, direction=direction, type=type_
+    )
+    _emit(neighbors_report(found), fmt)
+
+
+@app.command()
+def path(
+    start: Annotated[str, typer.Argument(metavar="FROM", help="The entity to start from.")],
+    end: Annotated[str, typer.Argument(metavar="TO", help="The entity to reach.")],
+    max_length: Annotated[
+        int | None,
+        typer.Option(
+            "--max-length",
+            "-m",
+            min=1,
+            help="Give up on paths longer than this.",
+            show_default=False,
+        ),
+    ] = None,
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="List every shortest path, not only the first.")
+    ] = False,
+    fmt: LookupFormatOption = ReportFormat.TABLE,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """The shortest connection between two entities, as entity —relation→ entity chains.
+
+    Relations are followed either way. When there is no path (within
+    --max-length) the report says so and the exit status is 1.
+
+    JSON: {"from", "to", "length", "max_length", "truncated", "paths": [{"length",
+    "steps": [{"from", "to", "relations": [{"relation", "direction"}]}]}]}.
+    """
+    from mxgraph.lookup_format import path_report
+    from mxgraph.paths import shortest_paths
+
+    backend = _backend(data, data_format, no_bundled, store, timeout)
+    result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
+    _emit(path_report(result), fmt)
+    if result.length is None:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for.", show_default=False)],
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only entities of this class (CURIE, IRI or label; subclasses count).",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", min=1, help="At most this many entities.")
+    ] = 20,
+    fmt: LookupFormatOption = ReportFormat.TABLE,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
+
+    Case and accents do not matter. Scores: exact label 100, label prefix 90,
+    exact alias 80, alias prefix 70, all words in a label 60 (alias 55),
+    part of a label 50 (alias 45), words of a description 30, part of one 20.
+
+    JSON: {"query", "type", "limit", "hits": [{"entity", "score", "field",
+    "matched", "types"}]}.
+    """
+    from mxgraph.lookup import search_entities
+    from mxgraph.lookup_format import search_report
+
+    backend = _backend(data, data_format, no_bundled, store, timeout)
+    _emit(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
+
+
+@app.command()
+def stats(
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="How many most connected entities to list.")
+    ] = 10,
+    fmt: LookupFormatOption = ReportFormat.TABLE,
+    data: DataOption = None,
+    data_format: DataFormatOption = None,
+    no_bundled: NoBundledOption = False,
+    store: StoreOption = None,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
+) -> None:
+    """Triples, entities by class, relations by use, and the most connected entities.
+
+    Degree and PageRank are computed on the entity graph (relations between
+    entities, either way; sentences, times and ontology terms left out).
+
+    JSON: {"triples", "entities", "entity_links", "classes": [{"class", "entities"}],
+    "relations": [{"relation", "uses"}], "top_by_degree": [{"entity", "degree",
+    "pagerank"}], "top_by_pagerank": [...]}.
+    """
+    from mxgraph.lookup import graph_stats
+    from mxgraph.lookup_format import stats_report
+
+    backend = _backend(data, data_format, no_bundled, store, timeout)
+    _emit(stats_report(graph_stats(backend, top=top)), fmt)

@@ -1,0 +1,362 @@
+"""How lookup results are shown: readable sections and stable JSON documents.
+
+Each builder turns a result of :mod:`mxgraph.lookup` or :mod:`mxgraph.paths`
+into a :class:`~mxgraph.output.Report`, which :func:`mxgraph.output.render_report`
+prints as text (``--format table``) or JSON (``--format json``).
+
+JSON documents (stable for scripts; keys are never removed, only added)
+------------------------------------------------------------------------
+
+``ref`` below is ``{"label": str, "curie": str, "iri": str}`` (an entity,
+relation, class or unit; a node without label has its CURIE as label).
+``citation`` is ``{"sentence": ref, "quote": str, "start": int|null,
+"end": int|null}`` (offsets in code points into the fact sheet, end exclusive).
+
+``describe``::
+
+    {"entity": ref, "types": [ref], "aliases": [str], "description": str|null,
+     "wikidata": [{"id": "Q217072", "iri": str}],
+     "attributes": [{"property": ref, "value": str, "datatype": curie|null,
+                     "language": str|null}],
+     "relations": [{"direction": "out"|"in", "relation": ref, "entity": ref}],
+     "facts": [{"fact": ref, "types": [ref], "role": ref,
+                "value": number|null, "lower_bound": number|null,
+                "upper_bound": number|null, "ordinal": int|null,
+                "unit": ref|null, "currency": str|null, "qualifier": ref|null,
+                "qualifier_text": str|null, "per": ref|null, "time": ref|null,
+                "links": [{"relation": ref, "entity": ref}],
+                "sources": [citation]}],
+     "sources": [citation]}
+
+``out`` relations are stated with the entity as subject, ``in`` with it as
+object. A fact's ``role`` is the relation linking it to the entity.
+
+``neighbors``::
+
+    {"entity": ref, "depth": int, "direction": "out"|"in"|"both",
+     "relation": ref|null, "type": ref|null,
+     "neighbors": [{"depth": int, "from": ref, "direction": "out"|"in",
+                    "relation": ref, "entity": ref}]}
+
+``path``::
+
+    {"from": ref, "to": ref, "length": int|null, "max_length": int|null,
+     "truncated": bool,
+     "paths": [{"length": int,
+                "steps": [{"from": ref, "to": ref,
+                           "relations": [{"relation": ref, "direction": "out"|"in"}]}]}]}
+
+``search``::
+
+    {"query": str, "type": ref|null, "limit": int,
+     "hits": [{"entity": ref, "score": int,
+               "field": "label"|"alias"|"description", "matched": str, "types": [ref]}]}
+
+``stats``::
+
+    {"triples": int, "entities": int, "entity_links": int,
+     "classes": [{"class": ref, "entities": int}],
+     "relations": [{"relation": ref, "uses": int}],
+     "top_by_degree": [{"entity": ref, "degree": int, "pagerank": float}],
+     "top_by_pagerank": [{"entity": ref, "degree": int, "pagerank": float}]}
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from mxgraph.lookup import (
+    Centrality,
+    Citation,
+    Direction,
+    EntityDescription,
+    GraphStats,
+    Neighborhood,
+    Number,
+    QuantitativeFact,
+    SearchResult,
+)
+from mxgraph.namespaces import WD
+from mxgraph.output import Report, Section
+from mxgraph.paths import PathResult
+from mxgraph.resolve import EntityRef, TermRef
+
+
+def arrow(direction: Direction, relation: TermRef) -> str:
+    """``—runs→`` for a relation stated from the entity, ``←run by—`` for one stated to it.
+
+    >>> arrow(Direction.IN, TermRef.of("http://example.org/p", "launched by"))
+    '←launched by—'
+    """
+    if direction is Direction.IN:
+        return f"←{relation.label}—"
+    return f"—{relation.label}→"
+
+
+def named(ref: EntityRef | TermRef) -> str:
+    """``label (curie)``, or just the CURIE when the label is the CURIE.
+
+    >>> named(EntityRef.of("https://w3id.org/mxgraph/id/chile", "Chile"))
+    'Chile (mxd:chile)'
+    """
+    return ref.curie if ref.label == ref.curie else f"{ref.label} ({ref.curie})"
+
+
+def number(value: Number) -> str:
+    """A number with thousands separators.
+
+    >>> number(2800000000), number(1.5)
+    ('2,800,000,000', '1.5')
+    """
+    return f"{value:,}"
+
+
+def citation_line(citation: Citation) -> str:
+    """``mxd:p19s1 [7911–8190] "quote"``."""
+    where = "" if citation.start is None else f" [{citation.start}–{citation.end}]"
+    return f'{citation.sentence.curie}{where} "{citation.quote}"'
+
+
+def _wikidata_id(iri: str) -> str:
+    return iri[len(WD) :] if iri.startswith(WD) else iri
+
+
+# --- describe ---------------------------------------------------------------------------
+
+
+def describe_report(description: EntityDescription) -> Report:
+    """Sections for ``mxgraph describe`` and its JSON document."""
+    d = description
+    fields = [("curie", d.entity.curie), ("iri", d.entity.iri)]
+    fields += [("type", named(t)) for t in d.types]
+    if d.aliases:
+        fields.append(("aliases", "; ".join(d.aliases)))
+    if d.description:
+        fields.append(("description", d.description))
+    fields += [("wikidata", f"{_wikidata_id(iri)} <{iri}>") for iri in d.wikidata]
+    fields += [
+        (a.property.label, a.value + (f" ({a.datatype})" if a.datatype else ""))
+        for a in d.attributes
+    ]
+    sections = [Section(d.entity.label, fields=tuple(fields))]
+    if d.relations:
+        sections.append(
+            Section(
+                f"Relations ({len(d.relations)})",
+                lines=tuple(
+                    f"{arrow(r.direction, r.relation)} {named(r.other)}" for r in d.relations
+                ),
+            )
+        )
+    sections += [_fact_section(f) for f in d.facts]
+    if d.sources:
+        sections.append(
+            Section(f"Sources ({len(d.sources)})", lines=tuple(citation_line(c) for c in d.sources))
+        )
+    document = {
+        "entity": d.entity.to_json(),
+        "types": [t.to_json() for t in d.types],
+        "aliases": list(d.aliases),
+        "description": d.description,
+        "wikidata": [{"id": _wikidata_id(iri), "iri": iri} for iri in d.wikidata],
+        "attributes": [a.to_json() for a in d.attributes],
+        "relations": [r.to_json() for r in d.relations],
+        "facts": [f.to_json() for f in d.facts],
+        "sources": [c.to_json() for c in d.sources],
+    }
+    return Report(tuple(sections), document)
+
+
+def amount(fact: QuantitativeFact) -> str | None:
+    """The value or bounds of a fact, with currency, unit and time unit, as one phrase.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.lookup import describe_entity
+    >>> facts = describe_entity(open_store(), "mxd:us-mexico-border").facts
+    >>> [amount(f) for f in facts]
+    ['55 port of entry', '100,000–1,000,000 border crossing per day', '2,000 mile']
+    """
+    if fact.value is not None:
+        text = number(fact.value)
+    elif fact.lower_bound is not None and fact.upper_bound is not None:
+        text = f"{number(fact.lower_bound)}–{number(fact.upper_bound)}"
+    elif fact.lower_bound is not None:
+        text = f"at least {number(fact.lower_bound)}"
+    elif fact.upper_bound is not None:
+        text = f"at most {number(fact.upper_bound)}"
+    elif fact.ordinal is not None:
+        text = f"rank {fact.ordinal}"
+    else:
+        return None
+    if fact.currency:
+        text += f" {fact.currency}"
+    if fact.unit:
+        text += f" {fact.unit.label}"
+    if fact.per:
+        text += f" per {fact.per.label}"
+    return text
+
+
+def _fact_section(fact: QuantitativeFact) -> Section:
+    fields = [("type", ", ".join(named(t) for t in fact.types)), ("linked by", fact.role.label)]
+    shown = amount(fact)
+    if shown:
+        fields.append(("amount", shown))
+    if fact.qualifier or fact.qualifier_text:
+        words = f'"{fact.qualifier_text}"' if fact.qualifier_text else ""
+        kind = f"({fact.qualifier.label})" if fact.qualifier else ""
+        fields.append(("qualifier", " ".join(part for part in (words, kind) if part)))
+    if fact.time:
+        fields.append(("time", fact.time.label))
+    fields += [(link.relation.label, named(link.other)) for link in fact.links]
+    fields += [("source", citation_line(c)) for c in fact.sources]
+    return Section(f"Fact: {named(fact.fact)}", fields=tuple(fields))
+
+
+# --- neighbors --------------------------------------------------------------------------
+
+
+def neighbors_report(neighborhood: Neighborhood) -> Report:
+    """Sections for ``mxgraph neighbors`` and its JSON document."""
+    n = neighborhood
+    title = f"Neighbors of {named(n.entity)} within {n.depth} step{'s' if n.depth > 1 else ''}"
+    filters = [f"direction {n.direction.value}"]
+    if n.relation:
+        filters.append(f"relation {named(n.relation)}")
+    if n.type:
+        filters.append(f"type {named(n.type)}")
+    summary = (
+        f"{len(n.neighbors)} relation{'' if len(n.neighbors) == 1 else 's'} ({', '.join(filters)})"
+    )
+    rows = tuple(
+        (str(x.depth), x.via.label, arrow(x.direction, x.relation), x.entity.label, x.entity.curie)
+        for x in n.neighbors
+    )
+    section = Section(
+        title,
+        lines=(summary,),
+        columns=("depth", "from", "relation", "neighbor", "curie") if rows else (),
+        rows=rows,
+    )
+    document = {
+        "entity": n.entity.to_json(),
+        "depth": n.depth,
+        "direction": n.direction.value,
+        "relation": n.relation.to_json() if n.relation else None,
+        "type": n.type.to_json() if n.type else None,
+        "neighbors": [x.to_json() for x in n.neighbors],
+    }
+    return Report((section,), document)
+
+
+# --- path -------------------------------------------------------------------------------
+
+
+def path_report(result: PathResult) -> Report:
+    """Sections for ``mxgraph path`` and its JSON document."""
+    r = result
+    title = f"From {named(r.start)} to {named(r.end)}"
+    if r.length is None:
+        within = f" within {r.max_length} steps" if r.max_length is not None else ""
+        lines: tuple[str, ...] = (f"no path{within}",)
+    else:
+        count = len(r.paths)
+        heading = (
+            f"{count}{'+' if r.truncated else ''} shortest path{'s' if count != 1 else ''} "
+            f"of length {r.length}"
+        )
+        lines = (heading, *(p.chain() for p in r.paths))
+    document = {
+        "from": r.start.to_json(),
+        "to": r.end.to_json(),
+        "length": r.length,
+        "max_length": r.max_length,
+        "truncated": r.truncated,
+        "paths": [p.to_json() for p in r.paths],
+    }
+    return Report((Section(title, lines=lines),), document)
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def search_report(result: SearchResult) -> Report:
+    """Sections for ``mxgraph search`` and its JSON document."""
+    query, hits, type, limit = result.query, result.hits, result.type, result.limit
+    title = f"Search {query!r}" + (f" among {named(type)}" if type else "")
+    summary = f"{len(hits)} entit{'y' if len(hits) == 1 else 'ies'}"
+    rows = tuple(
+        (
+            str(h.score),
+            h.entity.label,
+            h.entity.curie,
+            ", ".join(t.label for t in h.types),
+            h.field,
+            "" if h.field == "label" else textwrap.shorten(h.matched, 60, placeholder="…"),
+        )
+        for h in hits
+    )
+    section = Section(
+        title,
+        lines=(summary,),
+        columns=("score", "entity", "curie", "type", "field", "matched") if rows else (),
+        rows=rows,
+    )
+    document = {
+        "query": query,
+        "type": type.to_json() if type else None,
+        "limit": limit,
+        "hits": [h.to_json() for h in hits],
+    }
+    return Report((section,), document)
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+def stats_report(stats: GraphStats) -> Report:
+    """Sections for ``mxgraph stats`` and its JSON document."""
+    s = stats
+    summary = Section(
+        "Graph",
+        fields=(
+            ("triples", number(s.triples)),
+            ("entities", number(s.entities)),
+            ("entity links", number(s.entity_links)),
+        ),
+    )
+    classes = Section(
+        "Entities by class",
+        columns=("class", "curie", "entities"),
+        rows=tuple((c.type.label, c.type.curie, str(c.entities)) for c in s.classes),
+    )
+    relations = Section(
+        "Relations by use",
+        columns=("relation", "curie", "uses"),
+        rows=tuple((r.relation.label, r.relation.curie, str(r.uses)) for r in s.relations),
+    )
+
+    def central(title: str, ranked: tuple[Centrality, ...]) -> Section:
+        rows = tuple(
+            (str(i), c.entity.label, c.entity.curie, str(c.degree), f"{c.pagerank:.4f}")
+            for i, c in enumerate(ranked, start=1)
+        )
+        return Section(title, columns=("#", "entity", "curie", "degree", "pagerank"), rows=rows)
+
+    document = {
+        "triples": s.triples,
+        "entities": s.entities,
+        "entity_links": s.entity_links,
+        "classes": [{"class": c.type.to_json(), "entities": c.entities} for c in s.classes],
+        "relations": [{"relation": r.relation.to_json(), "uses": r.uses} for r in s.relations],
+        "top_by_degree": [c.to_json() for c in s.top_by_degree],
+        "top_by_pagerank": [c.to_json() for c in s.top_by_pagerank],
+    }
+    sections = (
+        summary,
+        central("Most connected (degree)", s.top_by_degree),
+        central("Most central (PageRank)", s.top_by_pagerank),
+        classes,
+        relations,
+    )
+    return Report(sections, document)
