@@ -352,7 +352,7 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
             attributes.append(_attribute(own.term(p_iri), literal))
     descriptions = own.literals(DCT.description)
     facts = [
-        _quantitative_fact(nodes[iri], iri, role, in_labels)
+        _quantitative_fact(nodes[iri], iri, role, in_labels, entity.iri)
         for iri in facts_iris
         for role in fact_roles[iri]
     ]
@@ -387,8 +387,10 @@ def _attribute(prop: TermRef, literal: ox.Literal) -> Attribute:
 
 
 def _quantitative_fact(
-    node: _NodeTriples, iri: str, role: str, labels: dict[str, list[ox.Literal]]
+    node: _NodeTriples, iri: str, role: str, labels: dict[str, list[ox.Literal]], entity: str
 ) -> QuantitativeFact:
+    """The fact ``iri`` linked to ``entity`` by ``role``; that link is not repeated in links."""
+
     def first_iri(predicate: str) -> str | None:
         found = node.iris(predicate)
         return found[0] if found else None
@@ -407,6 +409,7 @@ def _quantitative_fact(
         for p in sorted(node.objects)
         if p not in _QUANTITY_PROPERTIES and p not in (RDF.type, _CITATION)
         for o in node.iris(p)
+        if (p, o) != (role, entity)
     ]
     return QuantitativeFact(
         fact=EntityRef.of(iri, best_label(node.literals(SKOS.prefLabel))),

@@ -1,0 +1,323 @@
+"""Lookups in the library: describe, neighbors, search and stats over the bundled graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mxgraph.backend import LocalBackend
+from mxgraph.errors import AmbiguousEntity, EntityNotFound, MxGraphError
+from mxgraph.lookup import (
+    SCORES,
+    Direction,
+    describe_entity,
+    graph_stats,
+    match_score,
+    neighbors,
+    search_entities,
+)
+from mxgraph.lookup_format import amount
+from mxgraph.resolve import load_entity_index
+from mxgraph.resources import source_text_path
+from mxgraph.store import MxStore, open_store
+
+from .test_resolve import HOSTILE_NAMES
+
+MXD = "https://w3id.org/mxgraph/id/"
+
+
+@pytest.fixture(scope="module")
+def store() -> MxStore:
+    return open_store()
+
+
+# --- describe ---------------------------------------------------------------------------
+
+
+def test_describe_usaid(store: MxStore) -> None:
+    usaid = describe_entity(store, "USAID")
+    assert usaid.entity.curie == "mxd:usaid"
+    assert [(t.label, t.curie) for t in usaid.types] == [
+        ("U.S. government agency", "mx:USGovernmentAgency")
+    ]
+    assert usaid.aliases == ("USAID", "United States Agency for International Development")
+    assert usaid.wikidata == ("http://www.wikidata.org/entity/Q217072",)
+    assert [(r.direction.value, r.relation.label, r.other.label) for r in usaid.relations] == [
+        ("out", "agency of", "United States"),
+        ("out", "runs", "USAID programs under the Merida Initiative"),
+        ("in", "published by", "USAID Mexico Page"),
+        ("in", "run by", "USAID programs under the Merida Initiative"),
+    ]
+    first = usaid.sources[0]
+    assert (first.sentence.curie, first.start, first.end) == ("mxd:p19s1", 8724, 8891)
+    assert first.quote.startswith(
+        "U.S. Agency for International Development (USAID) programs under the Merida "
+        "Initiative support Mexican efforts"
+    )
+
+
+def test_quotes_are_the_source_text_at_their_offsets(store: MxStore) -> None:
+    text = source_text_path().read_text(encoding="utf-8")
+    merida = describe_entity(store, "Merida Initiative")
+    citations = [*merida.sources, *(c for f in merida.facts for c in f.sources)]
+    assert citations
+    for citation in citations:
+        assert citation.start is not None and citation.end is not None
+        assert text[citation.start : citation.end] == citation.quote
+
+
+def test_describe_facts_with_values_units_and_times(store: MxStore) -> None:
+    merida = describe_entity(store, "merida")
+    (fact,) = merida.facts
+    assert fact.fact.curie == "mxd:fact-merida-appropriation"
+    assert (fact.role.label, fact.value, fact.currency) == ("about", 2800000000, "USD")
+    assert fact.time is not None and fact.time.label == "2008–2018"
+    assert [(link.relation.label, link.other.label) for link in fact.links] == [
+        ("origin", "United States")
+    ]
+    assert [c.sentence.curie for c in fact.sources] == ["mxd:p18s3"]
+
+    border = describe_entity(store, "U.S.-Mexico border")
+    crossings = next(f for f in border.facts if f.fact.curie == "mxd:fact-daily-border-crossings")
+    assert (crossings.lower_bound, crossings.upper_bound, crossings.value) == (
+        100000,
+        1000000,
+        None,
+    )
+    assert crossings.qualifier_text == "hundreds of thousands"
+    assert crossings.qualifier is not None and crossings.qualifier.label == "order of magnitude"
+    assert crossings.per is not None and crossings.per.label == "day"
+    assert amount(crossings) == "100,000–1,000,000 border crossing per day"
+
+
+def test_describe_ranks_and_shares(store: MxStore) -> None:
+    facts = {f.fact.curie: f for f in describe_entity(store, "Mexico").facts}
+    assert facts["mxd:fact-export-market-rank"].ordinal == 2
+    assert facts["mxd:fact-export-market-rank"].role.label == "ranked entity"
+    share = facts["mxd:fact-mexico-export-share-2018"]
+    assert (share.value, share.qualifier_text, share.role.label) == (80, "about", "origin")
+    assert share.unit is not None and share.unit.curie == "mx:Percent"
+
+
+def test_describe_keeps_literals_as_attributes(store: MxStore) -> None:
+    alliance = describe_entity(store, "Pacific Alliance")
+    attributes = {(a.property.label, a.value, a.datatype) for a in alliance.attributes}
+    assert ("launch date", "2012", "xsd:gYear") in attributes
+    assert alliance.description is not None and "launched in 2012" in alliance.description
+
+
+def test_describe_without_ontology(tmp_path: Path) -> None:
+    data = tmp_path / "tiny.ttl"
+    data.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        'ex:a skos:prefLabel "Alpha" ; ex:knowsPerson ex:b ; ex:size 3 .\n'
+        'ex:b skos:prefLabel "Beta" .\n',
+        encoding="utf-8",
+    )
+    alpha = describe_entity(open_store([data], bundled=False), "alpha")
+    assert [(r.relation.label, r.other.label) for r in alpha.relations] == [
+        ("knows person", "Beta")
+    ]
+    assert [(a.property.curie, a.value) for a in alpha.attributes] == [
+        ("<http://example.org/size>", "3")
+    ]
+
+
+def test_describe_errors(store: MxStore) -> None:
+    with pytest.raises(AmbiguousEntity):
+        describe_entity(store, "U.S. and Mexican border states")
+    with pytest.raises(EntityNotFound):
+        describe_entity(store, "Atlantis")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_describe_hostile_names(store: MxStore, name: str) -> None:
+    with pytest.raises(EntityNotFound):
+        describe_entity(store, name)
+
+
+def test_describe_through_a_timed_backend_is_the_same(store: MxStore) -> None:
+    assert describe_entity(LocalBackend(store, timeout=10), "USAID") == describe_entity(
+        store, "USAID"
+    )
+
+
+# --- neighbors --------------------------------------------------------------------------
+
+
+def _rows(name: str, store: MxStore, **options: object) -> list[tuple[object, ...]]:
+    found = neighbors(store, name, **options)  # type: ignore[arg-type]
+    return [
+        (n.depth, n.via.label, n.direction.value, n.relation.label, n.entity.label)
+        for n in found.neighbors
+    ]
+
+
+def test_neighbors_depth_one(store: MxStore) -> None:
+    assert _rows("Chile", store) == [
+        (1, "Chile", "in", "launched by", "Pacific Alliance"),
+        (1, "Chile", "in", "participant", "Pacific Alliance"),
+    ]
+
+
+def test_neighbors_depth_two_and_filters(store: MxStore) -> None:
+    rows = _rows("Chile", store, depth=2)
+    assert len(rows) == 11
+    assert {r[4] for r in rows if r[0] == 2} == {
+        "Colombia",
+        "Mexico",
+        "Peru",
+        "regional economic integration",
+        "liberalizing trade and investment",
+        "facilitating the movement of citizens",
+    }
+    assert {r[4] for r in _rows("Chile", store, depth=2, type="country")} == {
+        "Colombia",
+        "Mexico",
+        "Peru",
+    }
+    assert _rows("Chile", store, depth=3, relation="mx:launchedBy") == [
+        (1, "Chile", "in", "launched by", "Pacific Alliance"),
+        (2, "Pacific Alliance", "out", "launched by", "Colombia"),
+        (2, "Pacific Alliance", "out", "launched by", "Mexico"),
+        (2, "Pacific Alliance", "out", "launched by", "Peru"),
+    ]
+    assert _rows("Chile", store, direction="out") == []
+    assert _rows("Chile", store, direction=Direction.IN, relation="Participant") == [
+        (1, "Chile", "in", "participant", "Pacific Alliance")
+    ]
+
+
+def test_neighbors_leave_out_sentences_times_and_ontology_terms(store: MxStore) -> None:
+    found = neighbors(store, "mxd:fact-border-length", depth=1)
+    assert [n.entity.curie for n in found.neighbors] == ["mxd:us-mexico-border"]
+
+
+def test_neighbors_errors(store: MxStore) -> None:
+    with pytest.raises(EntityNotFound) as caught:
+        neighbors(store, "Chile", relation="lanched by")
+    assert str(caught.value).startswith(
+        "no relation named 'lanched by'; did you mean: launched by (mx:launchedBy)"
+    )
+    with pytest.raises(EntityNotFound) as caught:
+        neighbors(store, "Chile", type="contry")
+    assert str(caught.value) == (
+        "no class named 'contry'; did you mean: country (mx:Country), count (mx:Count)"
+    )
+    with pytest.raises(MxGraphError):
+        neighbors(store, "Chile", depth=0)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_neighbors_hostile_relation_and_class(store: MxStore, name: str) -> None:
+    with pytest.raises(EntityNotFound):
+        neighbors(store, "Chile", relation=name)
+    with pytest.raises(EntityNotFound):
+        neighbors(store, "Chile", type=name)
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def test_search_ranks_label_prefix_words_and_descriptions(store: MxStore) -> None:
+    found = search_entities(store, "merida")
+    assert [(h.entity.curie, h.score, h.field) for h in found.hits] == [
+        ("mxd:merida-initiative", 90, "label"),
+        ("mxd:fact-merida-appropriation", 60, "label"),
+        ("mxd:usaid-merida-programs", 60, "label"),
+        ("mxd:mexican-institutions-capacity", 30, "description"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["Mérida", "MERIDA", "  merida "])
+def test_search_ignores_case_and_accents(store: MxStore, text: str) -> None:
+    assert search_entities(store, text).hits[0].entity.curie == "mxd:merida-initiative"
+
+
+def test_search_exact_label_and_alias(store: MxStore) -> None:
+    assert [(h.entity.curie, h.score) for h in search_entities(store, "mexico", limit=1).hits] == [
+        ("mxd:mexico", SCORES["exact label"])
+    ]
+    hits = search_entities(store, "OECD").hits
+    assert (hits[0].entity.curie, hits[0].score, hits[0].field) == ("mxd:oecd", 80, "alias")
+
+
+def test_search_type_and_limit(store: MxStore) -> None:
+    found = search_entities(store, "mexico", type="country")
+    assert [h.entity.curie for h in found.hits] == ["mxd:mexico"]
+    assert found.type is not None and found.type.curie == "mx:Country"
+    assert len(search_entities(store, "border", limit=3).hits) == 3
+    agencies = search_entities(store, "agency", type="government agency").hits
+    assert agencies and all(
+        {"U.S. government agency", "Mexican government agency", "embassy"}
+        & {t.label for t in h.types}
+        for h in agencies
+    )
+
+
+#: Hostile texts whose words do match entities; every other hostile name matches nothing.
+HOSTILE_WORD_MATCHES = {
+    "USAID' }": ["mxd:usaid-mexico-page", "mxd:usaid-merida-programs", "mxd:usaid"],
+    "Mexico\nUSAID": ["mxd:usaid-mexico-page"],
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_NAMES)
+def test_search_hostile_text_finds_nothing_extra(store: MxStore, text: str) -> None:
+    hits = search_entities(store, text).hits
+    assert [h.entity.curie for h in hits] == HOSTILE_WORD_MATCHES.get(text, [])
+
+
+def test_search_errors(store: MxStore) -> None:
+    with pytest.raises(MxGraphError, match="search text is empty"):
+        search_entities(store, "   ")
+    with pytest.raises(MxGraphError):
+        search_entities(store, "x", limit=0)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "field", "score"),
+    [
+        ("merida initiative", "Merida Initiative", "label", 100),
+        ("merida", "Merida Initiative", "label", 90),
+        ("merida", "Merida", "alias", 80),
+        ("meri", "Merida", "alias", 70),
+        ("initiative merida", "Merida Initiative", "label", 60),
+        ("initiative merida", "Merida Initiative", "alias", 55),
+        ("rida ini", "Merida Initiative", "label", 50),
+        ("rida ini", "Merida Initiative", "alias", 45),
+        ("merida", "Under the Merida plan", "description", 30),
+        ("rid", "Under the Merida plan", "description", 20),
+        ("zzz", "Merida", "label", 0),
+    ],
+)
+def test_match_score(query: str, text: str, field: str, score: int) -> None:
+    assert match_score(query, text, field) == score
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+def test_stats(store: MxStore) -> None:
+    stats = graph_stats(store, top=3)
+    assert stats.triples == len(store)
+    assert stats.entities == len(load_entity_index(store).labels)
+    assert [c.entity.label for c in stats.top_by_degree] == [
+        "Mexico",
+        "United States",
+        "U.S. exchange programs with Mexico",
+    ]
+    assert stats.top_by_pagerank[0].entity.curie == "mxd:mexico"
+    assert stats.classes[0].type.curie == "mx:Topic"
+    assert sum(c.entities for c in stats.classes) >= stats.entities
+    uses = {r.relation.curie: r.uses for r in stats.relations}
+    assert uses["mx:citation"] > 200
+    assert list(uses.values()) == sorted(uses.values(), reverse=True)
+
+
+def test_stats_on_an_empty_store() -> None:
+    stats = graph_stats(open_store(bundled=False))
+    assert (stats.triples, stats.entities, stats.entity_links) == (0, 0, 0)
+    assert stats.top_by_degree == ()
