@@ -1,0 +1,145 @@
+"""The entity graph, shortest paths between entities, and PageRank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mxgraph.errors import AmbiguousEntity, EntityNotFound
+from mxgraph.paths import (
+    Edge,
+    EntityGraph,
+    load_entity_graph,
+    pagerank,
+    shortest_paths,
+)
+from mxgraph.store import MxStore, open_store
+
+from .test_resolve import HOSTILE_NAMES
+
+MXD = "https://w3id.org/mxgraph/id/"
+MX = "https://w3id.org/mxgraph/ontology#"
+
+CHILE_CANADA = (
+    "Chile ←launched by, participant— Pacific Alliance —launched by, participant→ Mexico "
+    "—cooperates with→ / ←cooperates with— Canada"
+)
+
+
+@pytest.fixture(scope="module")
+def store() -> MxStore:
+    return open_store()
+
+
+@pytest.fixture(scope="module")
+def graph(store: MxStore) -> EntityGraph:
+    return load_entity_graph(store)
+
+
+def test_chile_to_canada_takes_three_steps(store: MxStore) -> None:
+    result = shortest_paths(store, "Chile", "Canada")
+    assert (result.start.curie, result.end.curie, result.length) == ("mxd:chile", "mxd:canada", 3)
+    (path,) = result.paths
+    assert path.chain() == CHILE_CANADA
+    assert [step.end.curie for step in path.steps] == [
+        "mxd:pacific-alliance",
+        "mxd:mexico",
+        "mxd:canada",
+    ]
+    first = path.steps[0]
+    assert [(r.relation.curie, r.forward) for r in first.relations] == [
+        ("mx:launchedBy", False),
+        ("mx:participant", False),
+    ]
+
+
+def test_all_shortest_paths_are_listed_in_a_stable_order(store: MxStore) -> None:
+    result = shortest_paths(store, "USAID", "Fulbright", all_paths=True)
+    assert result.length == 3
+    assert [p.chain() for p in result.paths] == [
+        "U.S. Agency for International Development ←published by— USAID Mexico Page —about→ "
+        "Mexico ←located in— Fulbright program in Mexico",
+        "U.S. Agency for International Development —agency of→ United States —cooperates with→ / "
+        "←cooperates with— Mexico ←located in— Fulbright program in Mexico",
+    ]
+    assert len(shortest_paths(store, "USAID", "Fulbright").paths) == 1
+    limited = shortest_paths(store, "USAID", "Fulbright", all_paths=True, limit=1)
+    assert (len(limited.paths), limited.truncated) == (1, True)
+
+
+def test_max_length_and_same_entity(store: MxStore) -> None:
+    assert shortest_paths(store, "Chile", "Canada", max_length=2).length is None
+    assert shortest_paths(store, "Chile", "Canada", max_length=3).length == 3
+    same = shortest_paths(store, "Chile", "mxd:chile")
+    assert (same.length, same.paths[0].chain()) == (0, "")
+
+
+def test_no_path_between_unconnected_entities(tmp_path: Path) -> None:
+    data = tmp_path / "islands.ttl"
+    data.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        'ex:a skos:prefLabel "A" ; ex:near ex:b . ex:b skos:prefLabel "B" .\n'
+        'ex:c skos:prefLabel "C" .\n',
+        encoding="utf-8",
+    )
+    islands = open_store([data], bundled=False)
+    assert shortest_paths(islands, "A", "C").paths == ()
+    assert shortest_paths(islands, "B", "A").paths[0].chain() == "B ←near— A"
+
+
+def test_sentences_times_and_ontology_terms_are_not_stepping_stones(graph: EntityGraph) -> None:
+    assert MXD + "p03s1" not in graph.nodes  # a source sentence
+    assert MXD + "year-2018" not in graph.nodes  # a time node
+    assert MXD + "fact-sheet-present" not in graph.nodes
+    assert not any(iri.startswith(MX) for iri in graph.nodes)  # units, qualifiers, classes
+    assert MXD + "fact-sheet" in graph.nodes  # documents are entities
+    predicates = {edge.predicate for edge in graph.edges}
+    assert "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" not in predicates
+    assert MX + "citation" not in predicates
+    assert MX + "referenceTime" not in predicates
+    assert Edge(MXD + "usaid", MX + "runs", MXD + "usaid-merida-programs") in graph.edges
+
+
+def test_path_errors(store: MxStore) -> None:
+    with pytest.raises(EntityNotFound, match="no entity named 'Atlantis'"):
+        shortest_paths(store, "Chile", "Atlantis")
+    with pytest.raises(AmbiguousEntity):
+        shortest_paths(store, "U.S. and Mexican border states", "Chile")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_path_hostile_names(store: MxStore, name: str) -> None:
+    with pytest.raises(EntityNotFound):
+        shortest_paths(store, name, "Chile")
+
+
+def test_pagerank_sums_to_one_and_favours_hubs(graph: EntityGraph) -> None:
+    ranks = pagerank(graph)
+    assert set(ranks) == set(graph.nodes)
+    assert sum(ranks.values()) == pytest.approx(1.0)
+    assert max(ranks, key=ranks.__getitem__) == MXD + "mexico"
+
+
+def test_pagerank_matches_networkx(graph: EntityGraph) -> None:
+    import networkx
+
+    reference_pagerank = getattr(
+        networkx.algorithms.link_analysis.pagerank_alg, "_pagerank_python", None
+    )
+    if reference_pagerank is None:
+        pytest.skip("this networkx has no pure-Python PageRank to compare with")
+    weighted = networkx.Graph()
+    for edge in graph.edges:
+        if weighted.has_edge(edge.subject, edge.object):
+            weighted.edges[edge.subject, edge.object]["weight"] += 1
+        else:
+            weighted.add_edge(edge.subject, edge.object, weight=1)
+    expected = reference_pagerank(weighted, weight="weight", tol=1e-10, max_iter=1000)
+    ours = pagerank(graph)
+    assert max(abs(ours[node] - expected[node]) for node in expected) < 1e-6
+
+
+def test_pagerank_of_an_empty_graph() -> None:
+    assert pagerank(EntityGraph({}, {}, ())) == {}
