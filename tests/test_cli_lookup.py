@@ -1,0 +1,393 @@
+"""The lookup commands through typer's CliRunner: exact output, JSON documents, error lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mxgraph.cli import app
+from mxgraph.output import ReportFormat
+
+from .test_resolve import HOSTILE_NAMES
+
+USAID_QUOTE = (
+    "U.S. Agency for International Development (USAID) programs under the Merida Initiative "
+    "support Mexican efforts to address key challenges to improving citizen security."
+)
+
+USAID_QUOTE_2 = (
+    "USAID programs help communities resist the effects of crime and violence and support "
+    "Mexico’s implementation of criminal justice constitutional reforms that protect citizens’ "
+    "rights."
+)
+
+DESCRIBE_USAID = f"""\
+U.S. Agency for International Development
+  curie:    mxd:usaid
+  iri:      https://w3id.org/mxgraph/id/usaid
+  type:     U.S. government agency (mx:USGovernmentAgency)
+  aliases:  USAID; United States Agency for International Development
+  wikidata: Q217072 <http://www.wikidata.org/entity/Q217072>
+
+Relations (4)
+  —agency of→ United States (mxd:united-states)
+  —runs→ USAID programs under the Merida Initiative (mxd:usaid-merida-programs)
+  ←published by— USAID Mexico Page (mxd:usaid-mexico-page)
+  ←run by— USAID programs under the Merida Initiative (mxd:usaid-merida-programs)
+
+Sources (3)
+  mxd:p19s1 [8724–8891] "{USAID_QUOTE}"
+  mxd:p19s2 [8892–9074] "{USAID_QUOTE_2}"
+  mxd:p28s1 [10073–10090] "USAID Mexico Page"
+"""
+
+PATH_CHILE_CANADA = """\
+From Chile (mxd:chile) to Canada (mxd:canada)
+  1 shortest path of length 3
+  Chile ←launched by, participant— Pacific Alliance —launched by, participant→ Mexico \
+—cooperates with→ / ←cooperates with— Canada
+"""
+
+NEIGHBORS_CHILE = """\
+Neighbors of Chile (mxd:chile) within 1 step
+  2 relations (direction both)
+┏━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
+┃ depth ┃ from  ┃ relation      ┃ neighbor         ┃ curie                ┃
+┡━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
+│ 1     │ Chile │ ←launched by— │ Pacific Alliance │ mxd:pacific-alliance │
+│ 1     │ Chile │ ←participant— │ Pacific Alliance │ mxd:pacific-alliance │
+└───────┴───────┴───────────────┴──────────────────┴──────────────────────┘
+"""
+
+#: Each command with arguments that succeed, for checks common to all of them.
+COMMANDS = [
+    ["describe", "USAID"],
+    ["neighbors", "Chile"],
+    ["path", "Chile", "Canada"],
+    ["search", "merida"],
+    ["stats", "--top", "3"],
+]
+
+
+def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_describe_usaid_table(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "describe", "USAID")
+    assert (code, err) == (0, "")
+    assert out == DESCRIBE_USAID
+
+
+def test_describe_json(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "describe", "usaid", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert list(document) == [
+        "entity",
+        "types",
+        "aliases",
+        "description",
+        "wikidata",
+        "attributes",
+        "relations",
+        "facts",
+        "sources",
+    ]
+    assert document["entity"] == {
+        "label": "U.S. Agency for International Development",
+        "curie": "mxd:usaid",
+        "iri": "https://w3id.org/mxgraph/id/usaid",
+    }
+    assert document["wikidata"] == [
+        {"id": "Q217072", "iri": "http://www.wikidata.org/entity/Q217072"}
+    ]
+    runs = [r for r in document["relations"] if r["relation"]["curie"] == "mx:runs"]
+    assert [(r["direction"], r["entity"]["label"]) for r in runs] == [
+        ("out", "USAID programs under the Merida Initiative")
+    ]
+    assert document["sources"][0] == {
+        "sentence": {
+            "label": "mxd:p19s1",
+            "curie": "mxd:p19s1",
+            "iri": "https://w3id.org/mxgraph/id/p19s1",
+        },
+        "quote": USAID_QUOTE,
+        "start": 8724,
+        "end": 8891,
+    }
+
+
+def test_describe_facts_in_both_formats(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "describe", "Mérida Initiative")
+    assert code == 0
+    assert (
+        "Fact: U.S. appropriations under the Merida Initiative, 2008–2018 "
+        "(mxd:fact-merida-appropriation)\n"
+        "  type:      appropriation (mx:Appropriation)\n"
+        "  linked by: about\n"
+        "  amount:    2,800,000,000 USD\n"
+        "  time:      2008–2018\n"
+        "  origin:    United States (mxd:united-states)\n"
+        '  source:    mxd:p18s3 [7909–8054] "From 2008-2018, the United States has appropriated '
+        "$2.8 billion in equipment, training and capacity building support under the Merida "
+        'Initiative."\n'
+    ) in out
+    code, out, _ = invoke(runner, "describe", "mxd:us-mexico-border", "-f", "json")
+    facts = {f["fact"]["curie"]: f for f in json.loads(out)["facts"]}
+    crossings = facts["mxd:fact-daily-border-crossings"]
+    assert {k: crossings[k] for k in ("value", "lower_bound", "upper_bound", "qualifier_text")} == {
+        "value": None,
+        "lower_bound": 100000,
+        "upper_bound": 1000000,
+        "qualifier_text": "hundreds of thousands",
+    }
+    assert crossings["unit"]["curie"] == "mx:BorderCrossing"
+    assert crossings["per"]["label"] == "day"
+    assert crossings["time"]["curie"] == "mxd:fact-sheet-present"
+    assert facts["mxd:fact-border-length"]["value"] == 2000
+
+
+def test_path_chile_canada(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "path", "Chile", "Canada")
+    assert (code, out, err) == (0, PATH_CHILE_CANADA, "")
+
+
+def test_path_json(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "path", "chile", "CANADA", "--all", "-f", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert (document["length"], document["max_length"], document["truncated"]) == (3, None, False)
+    (path,) = document["paths"]
+    assert path["length"] == 3
+    assert [step["to"]["curie"] for step in path["steps"]] == [
+        "mxd:pacific-alliance",
+        "mxd:mexico",
+        "mxd:canada",
+    ]
+    assert path["steps"][0]["relations"][0] == {
+        "relation": {
+            "label": "launched by",
+            "curie": "mx:launchedBy",
+            "iri": "https://w3id.org/mxgraph/ontology#launchedBy",
+        },
+        "direction": "in",
+    }
+
+
+def test_path_too_long_exits_1(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "path", "Chile", "Canada", "--max-length", "2")
+    assert (code, err) == (1, "")
+    assert out == "From Chile (mxd:chile) to Canada (mxd:canada)\n  no path within 2 steps\n"
+    code, out, _ = invoke(runner, "path", "Chile", "Canada", "-m", "2", "-f", "json")
+    assert code == 1
+    assert json.loads(out)["paths"] == []
+
+
+def test_neighbors_table_and_json(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "neighbors", "Chile")
+    assert (code, out, err) == (0, NEIGHBORS_CHILE, "")
+    code, out, _ = invoke(
+        runner,
+        "neighbors",
+        "Chile",
+        "--depth",
+        "2",
+        "--relation",
+        "launched by",
+        "--direction",
+        "both",
+        "--type",
+        "mx:Country",
+        "-f",
+        "json",
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["relation"]["curie"] == "mx:launchedBy"
+    assert document["type"]["curie"] == "mx:Country"
+    assert [
+        (n["depth"], n["from"]["label"], n["direction"], n["entity"]["label"])
+        for n in document["neighbors"]
+    ] == [
+        (2, "Pacific Alliance", "out", "Colombia"),
+        (2, "Pacific Alliance", "out", "Mexico"),
+        (2, "Pacific Alliance", "out", "Peru"),
+    ]
+
+
+def test_neighbors_relation_by_iri_and_direction(runner: CliRunner) -> None:
+    iri = "<https://w3id.org/mxgraph/ontology#memberOf>"
+    code, out, _ = invoke(runner, "neighbors", "Mexico", "-r", iri, "--direction", "out")
+    assert code == 0
+    assert "8 relations (direction out, relation member of (mx:memberOf))" in out
+    assert "│ 1     │ Mexico │ —member of→ │ World Trade Organization " in out
+
+
+def test_search_table_and_json(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "search", "merida")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:2] == ["Search 'merida'", "  4 entities"]
+    assert lines[5].startswith("│ 90    │ Merida Initiative ")
+    assert "│ mxd:merida-initiative " in lines[5]
+    code, out, _ = invoke(runner, "search", "merida", "--limit", "2", "-f", "json")
+    document = json.loads(out)
+    assert (document["query"], document["type"], document["limit"]) == ("merida", None, 2)
+    assert [(h["entity"]["curie"], h["score"], h["field"]) for h in document["hits"]] == [
+        ("mxd:merida-initiative", 90, "label"),
+        ("mxd:fact-merida-appropriation", 60, "label"),
+    ]
+
+
+def test_search_by_type(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "search", "méxico", "--type", "country", "-f", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["type"]["curie"] == "mx:Country"
+    assert [h["entity"]["curie"] for h in document["hits"]] == ["mxd:mexico"]
+
+
+def test_search_nothing_found(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "search", "zzzz")
+    assert (code, out) == (0, "Search 'zzzz'\n  0 entities\n")
+
+
+def test_stats_table_and_json(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "stats", "--top", "2")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "Graph",
+        "  triples:      2,765",
+        "  entities:     236",
+        "  entity links: 350",
+    ]
+    assert "│ 1 │ Mexico        │ mxd:mexico        │ 73     │ 0.0855   │" in lines
+    code, out, _ = invoke(runner, "stats", "--top", "2", "-f", "json")
+    document = json.loads(out)
+    assert (document["triples"], document["entities"], document["entity_links"]) == (2765, 236, 350)
+    assert document["top_by_degree"][0] == {
+        "entity": {
+            "label": "Mexico",
+            "curie": "mxd:mexico",
+            "iri": "https://w3id.org/mxgraph/id/mexico",
+        },
+        "degree": 73,
+        "pagerank": 0.085461,
+    }
+    assert document["classes"][0] == {
+        "class": {
+            "label": "topic",
+            "curie": "mx:Topic",
+            "iri": "https://w3id.org/mxgraph/ontology#Topic",
+        },
+        "entities": 72,
+    }
+    assert {"relation", "uses"} == set(document["relations"][0])
+
+
+@pytest.mark.parametrize("fmt", list(ReportFormat))
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+def test_every_command_in_every_format(
+    runner: CliRunner, args: list[str], fmt: ReportFormat
+) -> None:
+    code, out, err = invoke(runner, *args, "--format", fmt.value)
+    assert (code, err) == (0, "")
+    assert "\x1b[" not in out  # no colours when not a terminal
+    if fmt is ReportFormat.JSON:
+        assert isinstance(json.loads(out), dict)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+def test_every_command_takes_the_data_options(
+    runner: CliRunner, args: list[str], tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://example.org/x> skos:prefLabel "Extra" ; <http://example.org/p> '
+        "<https://w3id.org/mxgraph/id/chile> .\n",
+        encoding="utf-8",
+    )
+    code, _, err = invoke(
+        runner, *args, "--data", str(extra), "--data-format", "turtle", "--timeout", "20"
+    )
+    assert (code, err) == (0, "")
+
+
+def test_data_options_change_the_answer(runner: CliRunner, tiny_ttl: Path) -> None:
+    code, out, _ = invoke(runner, "describe", "México", "--no-bundled", "-d", str(tiny_ttl))
+    # The tiny graph labels with rdfs:label only: it has no entities.
+    assert (code, out) == (1, "")
+    code, out, _ = invoke(runner, "stats", "--no-bundled", "-d", str(tiny_ttl), "-f", "json")
+    assert (code, json.loads(out)["entities"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["describe", "U.S. and Mexican border states"],
+            "error: 'U.S. and Mexican border states' is ambiguous: it names U.S. and Mexican "
+            "border states (mxd:border-states), U.S. and Mexican border states "
+            "(mxd:fact-border-states); give the CURIE or IRI of the one you mean",
+        ),
+        (
+            ["describe", "Mexcio"],
+            "error: no entity named 'Mexcio'; did you mean: Mexico (mxd:mexico)",
+        ),
+        (["describe", "mxd:p03s1"], "error: no entity with IRI 'mxd:p03s1'"),
+        (["neighbors", "Chile", "--relation", "nope"], "error: no relation named 'nope'"),
+        (
+            ["neighbors", "Chile", "--type", "contry"],
+            "error: no class named 'contry'; did you mean: country (mx:Country), count (mx:Count)",
+        ),
+        (["path", "Chile", "Zzyzx"], "error: no entity named 'Zzyzx'"),
+        (["search", " "], "error: search text is empty"),
+        (["search", "x", "--type", "nope"], "error: no class named 'nope'"),
+        (
+            ["describe", "<http://example.org/a b>"],
+            "error: not a valid IRI: '<http://example.org/a b>'",
+        ),
+    ],
+)
+def test_errors_are_one_line_and_exit_1(runner: CliRunner, args: list[str], error: str) -> None:
+    code, out, err = invoke(runner, *args)
+    assert (code, out, err) == (1, "", error + "\n")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("command", ["describe", "neighbors", "path"])
+def test_hostile_names_end_in_one_error_line(runner: CliRunner, command: str, name: str) -> None:
+    args = [command, name] + (["Chile"] if command == "path" else [])
+    code, out, err = invoke(runner, *args)
+    assert (code, out) == (1, "")
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_timeout_stops_a_lookup(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "stats", "--timeout", "0.000001")
+    assert (code, out) == (1, "")
+    assert err == "error: query stopped after 1e-06 s (--timeout)\n"
+
+
+def test_lookups_start_without_networkx() -> None:
+    code = (
+        "import sys\n"
+        "from mxgraph.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "for args in (['describe', 'USAID'], ['search', 'merida'], ['neighbors', 'Chile'],\n"
+        "             ['stats', '--top', '1']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+        "heavy = {'rdflib', 'networkx', 'pyshacl', 'owlrl'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
