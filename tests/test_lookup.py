@@ -321,3 +321,17 @@ def test_stats_on_an_empty_store() -> None:
     stats = graph_stats(open_store(bundled=False))
     assert (stats.triples, stats.entities, stats.entity_links) == (0, 0, 0)
     assert stats.top_by_degree == ()
+
+
+def test_package_exports_lookups_lazily() -> None:
+    import subprocess
+    import sys
+
+    import mxgraph
+
+    assert set(mxgraph.__all__) == {"__version__", *mxgraph._LAZY}
+    assert mxgraph.describe_entity is describe_entity
+    with pytest.raises(AttributeError):
+        _ = mxgraph.no_such_name  # type: ignore[attr-defined]
+    code = "import sys, mxgraph; assert 'mxgraph.lookup' not in sys.modules, sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", code], check=True)
