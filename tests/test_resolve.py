@@ -204,3 +204,8 @@ def test_query_building_refuses_bad_variable_names() -> None:
         entity_condition("e }")
     with pytest.raises(ValueError):
         values_block("x }", [])
+
+
+def test_local_names_resolve_with_spaces_or_hyphens(store: MxStore) -> None:
+    assert resolve_entity(store, "fact sheet").curie == "mxd:fact-sheet"
+    assert resolve_entity(store, "Fact-Sheet").curie == "mxd:fact-sheet"

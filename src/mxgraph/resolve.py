@@ -177,7 +177,7 @@ class EntityIndex:
         tiers: tuple[set[str], ...] = (
             {n.iri for n in self.names if not n.alias and n.normalized == key},
             {n.iri for n in self.names if n.alias and n.normalized == key},
-            {iri for iri in self.labels if _local_name(iri) == key},
+            {iri for iri in self.labels if _words(_local_name(iri)) == _words(key)},
         )
         for matches in tiers:
             if len(matches) == 1:
@@ -215,6 +215,11 @@ class EntityIndex:
         if close:
             message += "; did you mean: " + ", ".join(f"{r.label} ({r.curie})" for r in close)
         return EntityNotFound(message)
+
+
+def _words(name: str | None) -> str | None:
+    """A local name or typed name with hyphens read as spaces: ``fact-sheet`` is ``fact sheet``."""
+    return None if name is None else " ".join(name.replace("-", " ").split())
 
 
 def _local_name(iri: str) -> str | None:
