@@ -4,9 +4,12 @@ The lookup functions are available from the package itself; they are
 imported on first use, so ``import mxgraph`` stays cheap.
 
 >>> import mxgraph
->>> from mxgraph.store import open_store
->>> mxgraph.describe_entity(open_store(), "USAID").entity.curie
+>>> store = mxgraph.open_store()
+>>> mxgraph.describe_entity(store, "USAID").entity.curie
 'mxd:usaid'
+>>> rows = mxgraph.run_query(store, "SELECT ?org WHERE { mxd:mexico mx:supports ?org }")
+>>> sorted(row[0].value for row in rows)
+['https://w3id.org/mxgraph/id/oas', 'https://w3id.org/mxgraph/id/united-nations']
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ __version__ = "0.1.0"
 
 #: Public names re-exported lazily, by the module that defines them.
 _LAZY = {
+    "open_store": "mxgraph.store",
+    "run_query": "mxgraph.query",
+    "list_named_queries": "mxgraph.query",
+    "export_graph": "mxgraph.export",
+    "validate_store": "mxgraph.validate",
     "LocalBackend": "mxgraph.backend",
     "SparqlBackend": "mxgraph.backend",
     "resolve_entity": "mxgraph.resolve",
@@ -33,18 +41,27 @@ __all__ = [
     "SparqlBackend",
     "__version__",
     "describe_entity",
+    "export_graph",
     "graph_stats",
+    "list_named_queries",
     "neighbors",
+    "open_store",
     "resolve_entity",
+    "run_query",
     "search_entities",
     "shortest_paths",
+    "validate_store",
 ]
 
 if TYPE_CHECKING:
     from mxgraph.backend import LocalBackend, SparqlBackend
+    from mxgraph.export import export_graph
     from mxgraph.lookup import describe_entity, graph_stats, neighbors, search_entities
     from mxgraph.paths import shortest_paths
+    from mxgraph.query import list_named_queries, run_query
     from mxgraph.resolve import resolve_entity
+    from mxgraph.store import open_store
+    from mxgraph.validate import validate_store
 
 
 def __getattr__(name: str) -> object:

@@ -44,7 +44,10 @@ from mxgraph.rdf_formats import RdfSyntax
 
 app = typer.Typer(
     cls=MxGraphGroup,
-    help="A knowledge graph of U.S.–Mexico relations: query, export and load it.",
+    help=(
+        "A knowledge graph of U.S.–Mexico relations: query it, look up entities and the paths"
+        " between them, validate it, export it and load data into a store."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
