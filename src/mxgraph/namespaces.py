@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class Namespace(str):
     """An IRI prefix whose attributes and items are the full IRIs of its terms.
@@ -87,6 +89,9 @@ W3C_VOCABULARIES: tuple[str, ...] = tuple(
 )
 
 
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+
+
 def sparql_prologue() -> str:
     """The PREFIX lines for every namespace in :data:`PREFIXES`.
 
@@ -99,6 +104,9 @@ def sparql_prologue() -> str:
 def curie(iri: str) -> str:
     """The compact ``prefix:local`` form of an IRI, or ``<iri>`` when no prefix fits.
 
+    The longest matching namespace of :data:`PREFIXES` wins, and only when the
+    rest is a valid Turtle local name, so every CURIE printed reads back.
+
     >>> curie("https://w3id.org/mxgraph/id/mexico")
     'mxd:mexico'
     >>> curie("http://example.org/x")
@@ -108,7 +116,7 @@ def curie(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             local = iri[len(namespace) :]
-            if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+            if local == "" or _PN_LOCAL.match(local):
                 best = prefix
     if best:
         return f"{best}:{iri[len(PREFIXES[best]) :]}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -26,7 +25,7 @@ import pyoxigraph as ox
 
 from mxgraph.deadline import Deadline
 from mxgraph.errors import MxGraphError
-from mxgraph.namespaces import PREFIXES, RDF, XSD
+from mxgraph.namespaces import PREFIXES, RDF, XSD, curie
 from mxgraph.query import AskResult, GraphResult, QueryResult, SelectResult, Term, UpdateResult
 from mxgraph.rdf_formats import RDF_FORMATS, RdfSyntax
 
@@ -61,7 +60,6 @@ RESULT_FORMATS = tuple(f for f in OutputFormat if not f.is_rdf)
 RDF_OUTPUT_FORMATS = tuple(f for f in OutputFormat if f.is_rdf)
 
 _XSD_STRING = XSD.string
-_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 
 def default_format(result: QueryResult | UpdateResult) -> OutputFormat:
@@ -71,23 +69,6 @@ def default_format(result: QueryResult | UpdateResult) -> OutputFormat:
     'turtle'
     """
     return OutputFormat.TURTLE if isinstance(result, GraphResult) else OutputFormat.TABLE
-
-
-def curie(iri: str) -> str:
-    """An IRI as ``prefix:local`` with :data:`~mxgraph.namespaces.PREFIXES`, else ``<iri>``.
-
-    >>> curie("http://example.org/x")
-    '<http://example.org/x>'
-    """
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            local = iri[len(namespace) :]
-            if local == "" or _PN_LOCAL.match(local):
-                best = prefix
-    if best:
-        return f"{best}:{iri[len(PREFIXES[best]) :]}"
-    return f"<{iri}>"
 
 
 def term_label(term: Term | None) -> str:
