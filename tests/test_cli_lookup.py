@@ -235,13 +235,13 @@ def test_search_table_and_json(runner: CliRunner) -> None:
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[:2] == ["Search 'merida'", "  4 entities"]
-    assert lines[5].startswith("│ 90    │ Merida Initiative ")
+    assert lines[5].startswith("│ 95    │ Merida Initiative ")
     assert "│ mxd:merida-initiative " in lines[5]
     code, out, _ = invoke(runner, "search", "merida", "--limit", "2", "-f", "json")
     document = json.loads(out)
     assert (document["query"], document["type"], document["limit"]) == ("merida", None, 2)
     assert [(h["entity"]["curie"], h["score"], h["field"]) for h in document["hits"]] == [
-        ("mxd:merida-initiative", 90, "label"),
+        ("mxd:merida-initiative", 95, "alias"),
         ("mxd:fact-merida-appropriation", 60, "label"),
     ]
 

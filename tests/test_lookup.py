@@ -224,7 +224,7 @@ def test_neighbors_hostile_relation_and_class(store: MxStore, name: str) -> None
 def test_search_ranks_label_prefix_words_and_descriptions(store: MxStore) -> None:
     found = search_entities(store, "merida")
     assert [(h.entity.curie, h.score, h.field) for h in found.hits] == [
-        ("mxd:merida-initiative", 90, "label"),
+        ("mxd:merida-initiative", 95, "alias"),
         ("mxd:fact-merida-appropriation", 60, "label"),
         ("mxd:usaid-merida-programs", 60, "label"),
         ("mxd:mexican-institutions-capacity", 30, "description"),
@@ -241,7 +241,7 @@ def test_search_exact_label_and_alias(store: MxStore) -> None:
         ("mxd:mexico", SCORES["exact label"])
     ]
     hits = search_entities(store, "OECD").hits
-    assert (hits[0].entity.curie, hits[0].score, hits[0].field) == ("mxd:oecd", 80, "alias")
+    assert (hits[0].entity.curie, hits[0].score, hits[0].field) == ("mxd:oecd", 95, "alias")
 
 
 def test_search_type_and_limit(store: MxStore) -> None:
@@ -282,7 +282,7 @@ def test_search_errors(store: MxStore) -> None:
     [
         ("merida initiative", "Merida Initiative", "label", 100),
         ("merida", "Merida Initiative", "label", 90),
-        ("merida", "Merida", "alias", 80),
+        ("merida", "Merida", "alias", 95),
         ("meri", "Merida", "alias", 70),
         ("initiative merida", "Merida Initiative", "label", 60),
         ("initiative merida", "Merida Initiative", "alias", 55),

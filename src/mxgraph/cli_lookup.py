@@ -214,8 +214,8 @@ def search(
 ) -> None:
     """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
 
-    Case and accents do not matter. Scores: exact label 100, label prefix 90,
-    exact alias 80, alias prefix 70, all words in a label 60 (alias 55),
+    Case and accents do not matter. Scores: exact label 100, exact alias 95, label prefix 90,
+    alias prefix 70, all words in a label 60 (alias 55),
     part of a label 50 (alias 45), words of a description 30, part of one 20.
 
     JSON: {"query", "type", "limit", "hits": [{"entity", "score", "field",

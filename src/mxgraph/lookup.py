@@ -645,8 +645,8 @@ class SearchResult:
 #: Scores by kind of match; an entity scores its best match.
 SCORES = {
     "exact label": 100,
+    "exact alias": 95,
     "label prefix": 90,
-    "exact alias": 80,
     "alias prefix": 70,
     "label words": 60,
     "alias words": 55,
@@ -683,7 +683,7 @@ def match_score(query: str, text: str, field: str) -> int:
     >>> match_score("merida", "USAID programs under the Merida Initiative", "label")
     60
     >>> match_score("merida", "Mérida", "alias")
-    80
+    95
     """
     name = normalize_name(text)
     words = set(_WORD.findall(name))
@@ -708,16 +708,16 @@ def search_entities(
     """Entities whose labels, aliases or descriptions match ``text``, best first.
 
     Matching ignores case and accents. Ranking (see :data:`SCORES`): exact
-    label > label prefix > exact alias > alias prefix > all words in a label
+    label > exact alias > label prefix > alias prefix > all words in a label
     or alias > substring of a label or alias > words or substring of a
     description; ties by label. ``type`` keeps entities of that class.
 
     >>> from mxgraph.store import open_store
     >>> found = search_entities(open_store(), "usaid", limit=3)
     >>> [(h.entity.label, h.score, h.field) for h in found.hits]
-    [('USAID Mexico Page', 90, 'label'),
-     ('USAID programs under the Merida Initiative', 90, 'label'),
-     ('U.S. Agency for International Development', 80, 'alias')]
+    [('U.S. Agency for International Development', 95, 'alias'),
+     ('USAID Mexico Page', 90, 'label'),
+     ('USAID programs under the Merida Initiative', 90, 'label')]
     """
     backend = as_backend(source)
     query = normalize_name(text)
