@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny Turtle graph, a store over it, a CLI runner, a local listener."""
+"""Shared fixtures: a tiny Turtle graph, its store, a CLI runner, a listener, real servers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mxgraph.store import MxStore, open_store
+
+from .servers import Server, start_oxigraph, start_virtuoso
 
 TINY_TURTLE = """\
 @prefix ex: <http://example.org/> .
@@ -89,3 +91,46 @@ def listener() -> Iterator[Listener]:
     stop.set()
     thread.join()
     server.close()
+
+
+# -- real SPARQL servers (see tests/servers.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """An Oxigraph server on a free port, empty, for the whole session."""
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Virtuoso server on free ports over a fresh database (dba/dba), for the whole session."""
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+_PUSHED: set[str] = set()
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def server(request: pytest.FixtureRequest) -> Server:
+    """Each server, holding the bundled graph (pushed once per session with the library)."""
+    from mxgraph.push import push_triples
+    from mxgraph.remote import RemoteEndpoint
+
+    server: Server = request.getfixturevalue(f"{request.param}_server")
+    if server.name not in _PUSHED:
+        endpoint = RemoteEndpoint(
+            server.query_url,
+            update_url=server.update_url,
+            graph=server.graph,
+            user=server.user,
+            password=server.password,
+            timeout=120,
+        )
+        push_triples(endpoint, open_store(), graph=server.graph, replace=True)
+        _PUSHED.add(server.name)
+    return server

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mxgraph.errors import EndpointError
-from mxgraph.remote import RemoteEndpoint, connection_error
+from mxgraph.remote import RemoteEndpoint, connection_error, status_phrase
 
 #: Namespace of the IRIs given to blank nodes (RDF 1.1 skolem IRIs).
 GENID = "https://w3id.org/mxgraph/.well-known/genid/"
@@ -213,14 +213,15 @@ def _http(endpoint: RemoteEndpoint, method: str, url: str, data: bytes) -> int:
     )
     remaining = endpoint.deadline.remaining()
     try:
-        with urllib.request.urlopen(request, timeout=remaining) as response:
+        with endpoint.opener.open(request, timeout=remaining) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         if method == "HEAD":
             return error.code
         detail = error.read().decode("utf-8", errors="replace").strip().splitlines()
         raise EndpointError(
-            f"{url}: HTTP {error.code} {error.reason}" + (f": {detail[0][:300]}" if detail else "")
+            f"{url}: HTTP {error.code} {status_phrase(error.code)}"
+            + (f": {detail[0][:300]}" if detail else "")
         ) from None
     except urllib.error.URLError as error:
         raise connection_error(url, error.reason) from None

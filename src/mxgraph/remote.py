@@ -44,6 +44,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import pyoxigraph as ox
@@ -82,22 +83,14 @@ class HttpAnswer:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-# One opener for the process: basic and digest auth answer the server's
-# challenge, with passwords kept per endpoint URL. SPARQLWrapper sends its
-# requests through urllib's installed opener, so it uses these handlers too.
-_PASSWORDS = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-_OPENER = urllib.request.build_opener(
-    urllib.request.HTTPBasicAuthHandler(_PASSWORDS),
-    urllib.request.HTTPDigestAuthHandler(_PASSWORDS),
-)
-
-
 class RemoteEndpoint:
     """A SPARQL server as a :class:`~mxgraph.backend.SparqlBackend`.
 
     ``url`` answers queries; ``update_url`` (default: ``url``) takes updates.
     ``graph`` is sent as ``default-graph-uri``, so queries see that graph only.
-    ``user`` and ``password`` answer basic or digest challenges. ``timeout``
+    ``user`` and ``password`` answer basic or digest challenges. ``accept`` is
+    the ``Accept`` header of SELECT and ASK queries (any SPARQL result format
+    is read). ``timeout``
     (seconds or a :class:`~mxgraph.deadline.Deadline`) is shared by every
     request, like :class:`~mxgraph.backend.LocalBackend`'s.
     """
@@ -112,6 +105,7 @@ class RemoteEndpoint:
         password: str | None = None,
         timeout: float | Deadline | None = 30,
         retries: int = 3,
+        accept: str = _RESULT_ACCEPT,
     ) -> None:
         for given in (url, update_url):
             if given is not None and urllib.parse.urlsplit(given).scheme not in ("http", "https"):
@@ -121,11 +115,21 @@ class RemoteEndpoint:
         self.graph = graph
         self.deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)
         self.retries = retries
+        self.accept = accept
         self.has_credentials = user is not None
+        # This endpoint's own opener. With a user, digest and basic auth answer the server's
+        # challenge (urllib tries digest first); without one a challenge is an HTTP 401 error
+        # (urllib's basic handler would raise ValueError on a digest challenge).
+        handlers: list[urllib.request.BaseHandler] = []
         if user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for target in {self.url, self.update_url}:
-                _PASSWORDS.add_password(None, target, user, password or "")
-        urllib.request.install_opener(_OPENER)
+                passwords.add_password(None, target, user, password or "")
+            handlers = [
+                urllib.request.HTTPDigestAuthHandler(passwords),
+                urllib.request.HTTPBasicAuthHandler(passwords),
+            ]
+        self.opener = urllib.request.build_opener(*handlers)
 
     # -- the SparqlBackend protocol ---------------------------------------------------------
 
@@ -147,7 +151,7 @@ class RemoteEndpoint:
         form = query_form(sparql)
         text = sparql_prologue() + "\n" + bind_values(sparql, bindings or {})
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        answer = self._request(text, accept=_GRAPH_ACCEPT if graph_form else _RESULT_ACCEPT)
+        answer = self._request(text, accept=_GRAPH_ACCEPT if graph_form else self.accept)
         return parse_answer(answer, form, self.url)
 
     def update(self, sparql: str) -> None:
@@ -181,38 +185,34 @@ class RemoteEndpoint:
                 attempt += 1
 
     def _send(self, url: str, text: str, accept: str, update: bool) -> HttpAnswer:
+        """One request: SPARQLWrapper encodes it (SPARQL 1.1 Protocol), this endpoint's opener
+        sends it, so credentials stay with their endpoint and error bodies stay readable."""
         from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         wrapper = SPARQLWrapper(url, updateEndpoint=url)
         wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)  # no format=xml parameters: the Accept header decides
         wrapper.setQuery(text)
         # SPARQLWrapper guesses the form from keywords and sends a query as an update when
         # its text holds "INSERT" in a string; the caller knows which it is.
         wrapper.queryType = "INSERT" if update else "SELECT"
         remaining = self.deadline.remaining()
-        if remaining is not None:
-            wrapper.timeout = max(remaining, 0.001)  # type: ignore[assignment]  # urllib takes float
-            if not update:
-                # Ask the server to stop a little earlier, so its own answer (an error or a
-                # partial result) arrives before this request gives up.
-                wrapper.addParameter("timeout", str(max(int(remaining * 900), 1)))
+        if remaining is not None and not update:
+            # Ask the server to stop a little earlier (milliseconds, as Virtuoso reads it;
+            # others ignore it), so its own answer arrives before this request gives up.
+            wrapper.addParameter("timeout", str(max(int(remaining * 900), 1)))
         if self.graph is not None and not update:
             wrapper.addDefaultGraph(self.graph)
         if accept:
             wrapper.addCustomHttpHeader("Accept", accept)
+        request = wrapper._createRequest()
         try:
-            response = wrapper.query().response
-            return HttpAnswer(
-                response.status,
-                {k.lower(): v for k, v in response.getheaders()},
-                response.read(),
-            )
-        except SPARQLWrapperException as error:
-            http_error = error.__context__
-            if isinstance(http_error, urllib.error.HTTPError):
-                raise self._http_failure(url, http_error, _wrapper_body(error)) from None
-            raise EndpointError(f"{url}: {error}") from None
+            with self.opener.open(request, timeout=remaining) as response:
+                return HttpAnswer(
+                    response.status,
+                    {k.lower(): v for k, v in response.getheaders()},
+                    response.read(),
+                )
         except urllib.error.HTTPError as error:
             raise self._http_failure(url, error, _read(error)) from None
         except TimeoutError:
@@ -239,17 +239,17 @@ class RemoteEndpoint:
                 else "the server wants credentials; give --user (password from "
                 "MXGRAPH_ENDPOINT_PASSWORD or a prompt)"
             )
-            return EndpointError(f"{url}: HTTP {code} {error.reason}: {hint}")
+            return EndpointError(f"{url}: HTTP {code} {status_phrase(code)}: {hint}")
         if code == 404:
             return EndpointError(
                 f"{url}: HTTP 404 Not Found: no SPARQL endpoint at this path "
                 "(check the URL, e.g. /sparql or /query)"
             )
         if _is_server_timeout(body):
-            return QueryTimeout(f"{url}: the server stopped the query at its time limit: {detail}")
+            return QueryTimeout(f"{url}: the query ran into the server's time limit: {detail}")
         if code == 400:
             return QuerySyntaxError(f"{url} rejected the query (HTTP 400): {detail}")
-        message = f"{url}: HTTP {code} {error.reason}" + (f": {detail}" if detail else "")
+        message = f"{url}: HTTP {code} {status_phrase(code)}" + (f": {detail}" if detail else "")
         if code >= 500:
             return _Retryable(EndpointError(message))
         return EndpointError(message)
@@ -261,6 +261,18 @@ class _Retryable(Exception):
     def __init__(self, final: Exception) -> None:
         super().__init__(str(final))
         self.final = final
+
+
+def status_phrase(code: int) -> str:
+    """The standard phrase of an HTTP status (urllib's own reasons read "digest auth failed").
+
+    >>> status_phrase(401), status_phrase(599)
+    ('Unauthorized', 'error')
+    """
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "error"
 
 
 def connection_error(url: str, reason: object) -> EndpointError:
@@ -289,23 +301,6 @@ def _read(error: urllib.error.HTTPError) -> bytes:
         return b""
 
 
-_WRAPPER_RESPONSE = re.compile(r"Response:\n(b'.*'|b\".*\")\s*$", re.DOTALL)
-
-
-def _wrapper_body(error: Exception) -> bytes:
-    """The response body SPARQLWrapper put (as a ``repr``) into its exception's message."""
-    import ast
-
-    match = _WRAPPER_RESPONSE.search(str(error))
-    if match is None:
-        return b""
-    try:
-        body = ast.literal_eval(match[1])
-    except (ValueError, SyntaxError):
-        return b""
-    return body if isinstance(body, bytes) else b""
-
-
 def _first_line(body: bytes) -> str:
     """The first non-empty line of an error body, shortened: servers send whole pages."""
     text = body.decode("utf-8", errors="replace")
@@ -318,9 +313,10 @@ def _first_line(body: bytes) -> str:
 
 
 def _is_server_timeout(body: bytes) -> bool:
-    """Whether an error body says the server's own time limit stopped the query."""
-    text = body.decode("utf-8", errors="replace")
-    return any(mark in text for mark in ("S1T00", "S1TAT", "timed out", "timeout", "Timeout"))
+    """Whether an error body says the server's own time limit stopped (or refused) the query."""
+    text = body.decode("utf-8", errors="replace").lower()
+    marks = ("s1t00", "s1tat", "timed out", "timeout", "estimated execution time")
+    return any(mark in text for mark in marks)
 
 
 def run_remote(
@@ -441,7 +437,11 @@ def _parse_results(answer: HttpAnswer, url: str) -> SelectResult | AskResult:
     if kind in ("application/sparql-results+json", "application/json"):
         return parse_json_results(answer.body)
     if kind == "text/csv":
-        return _parse_csv_results(answer.body)
+        return _parse_csv_results(answer.body, ",")
+    if kind == "text/tab-separated-values" and not answer.body.startswith((b"?", b"$")):
+        # Virtuoso's TSV quotes its header ("x", not ?x) and writes IRIs as quoted
+        # strings, without language tags: it is as lossy as CSV and read the same way.
+        return _parse_csv_results(answer.body, "\t")
     formats = {
         "application/sparql-results+xml": ox.QueryResultsFormat.XML,
         "application/xml": ox.QueryResultsFormat.XML,
@@ -504,9 +504,13 @@ def _json_term(value: dict[str, Any], blanks: dict[str, ox.BlankNode]) -> Term:
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 
 
-def _parse_csv_results(body: bytes) -> SelectResult:
-    """SPARQL CSV results, which are lossy: IRI-shaped values become IRIs, the rest strings."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8")))
+def _parse_csv_results(body: bytes, delimiter: str) -> SelectResult:
+    """SPARQL CSV results, which are lossy: IRI-shaped values become IRIs, the rest strings.
+
+    >>> _parse_csv_results(b'x,y\\r\\nhttp://ex.org/a,"b, c"\\r\\n', ",").rows
+    ((<NamedNode value=http://ex.org/a>, <Literal value=b, c datatype=...>),)
+    """
+    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
     header = next(reader, [])
     blanks: dict[str, ox.BlankNode] = {}
 
