@@ -41,6 +41,7 @@ class Server:
     graph: str | None = None
     user: str | None = None
     password: str | None = None
+    pushed: bool = False
 
     @property
     def base(self) -> str:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from mxgraph.errors import EndpointError
-from mxgraph.remote import RemoteEndpoint, connection_error, status_phrase
+from mxgraph.remote import RemoteEndpoint
 
 #: Namespace of the IRIs given to blank nodes (RDF 1.1 skolem IRIs).
 GENID = "https://w3id.org/mxgraph/.well-known/genid/"
@@ -176,10 +174,10 @@ def find_graph_store(endpoint: RemoteEndpoint) -> str | None:
         return None
     candidate = urllib.parse.urlunsplit(parts._replace(path=f"{head}/store", query=""))
     try:
-        status = _http(endpoint, "HEAD", candidate, b"")
+        endpoint.graph_store("HEAD", candidate)
     except EndpointError:
         return None
-    return candidate if status < 300 else None
+    return candidate
 
 
 def _send_graph_store(
@@ -194,38 +192,10 @@ def _send_graph_store(
     target += urllib.parse.urlencode({"graph": graph}) if graph else "default"
     sent = 0
     if replace and not triples:
-        _http(endpoint, "PUT", target, b"")
+        endpoint.graph_store("PUT", target)
     for index, batch in enumerate(_batches(triples, STORE_BATCH)):
         data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
-        _http(endpoint, "PUT" if replace and index == 0 else "POST", target, data)
+        endpoint.graph_store("PUT" if replace and index == 0 else "POST", target, data)
         sent += len(batch)
         if progress:
             progress(sent, len(triples))
-
-
-def _http(endpoint: RemoteEndpoint, method: str, url: str, data: bytes) -> int:
-    """One Graph Store Protocol request through the shared opener (auth, timeout); its status."""
-    request = urllib.request.Request(
-        url,
-        data=data if method in ("PUT", "POST") else None,
-        method=method,
-        headers={"Content-Type": "application/n-triples"},
-    )
-    remaining = endpoint.deadline.remaining()
-    try:
-        with endpoint.opener.open(request, timeout=remaining) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        if method == "HEAD":
-            return error.code
-        detail = error.read().decode("utf-8", errors="replace").strip().splitlines()
-        raise EndpointError(
-            f"{url}: HTTP {error.code} {status_phrase(error.code)}"
-            + (f": {detail[0][:300]}" if detail else "")
-        ) from None
-    except urllib.error.URLError as error:
-        raise connection_error(url, error.reason) from None
-    except TimeoutError:
-        raise EndpointError(
-            f"{url} did not answer within {endpoint.deadline.seconds:g} s"
-        ) from None

@@ -42,7 +42,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -149,7 +149,7 @@ class RemoteEndpoint:
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a query; the answer is typed by the query's form, as a local one is."""
         form = query_form(sparql)
-        text = sparql_prologue() + "\n" + bind_values(sparql, bindings or {})
+        text = with_prefixes(bind_values(sparql, bindings or {}))
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         answer = self._request(text, accept=_GRAPH_ACCEPT if graph_form else self.accept)
         return parse_answer(answer, form, self.url)
@@ -168,14 +168,28 @@ class RemoteEndpoint:
 
     # -- HTTP -------------------------------------------------------------------------------
 
+    def graph_store(self, method: str, url: str, data: bytes = b"") -> HttpAnswer:
+        """A Graph Store Protocol request (``PUT``, ``POST``, ``HEAD``) sending N-Triples."""
+        request = urllib.request.Request(
+            url,
+            data=data if method in ("PUT", "POST") else None,
+            method=method,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        return self._with_retries(url, lambda: request)
+
     def _request(self, text: str, *, accept: str = "", update: bool = False) -> HttpAnswer:
-        """Send ``text`` with SPARQLWrapper, retrying connection errors and 5xx with backoff."""
+        """Send ``text`` by the SPARQL 1.1 Protocol (encoded by SPARQLWrapper)."""
         url = self.update_url if update else self.url
+        return self._with_retries(url, lambda: self._sparql_request(url, text, accept, update))
+
+    def _with_retries(self, url: str, build: Callable[[], urllib.request.Request]) -> HttpAnswer:
+        """Open a request, retrying connection errors and HTTP 5xx with backoff."""
         attempt = 0
         while True:
             self.deadline.check()
             try:
-                return self._send(url, text, accept, update)
+                return self._open(url, build())
             except _Retryable as error:
                 remaining = self.deadline.remaining()
                 pause = BACKOFF * 2**attempt
@@ -184,9 +198,10 @@ class RemoteEndpoint:
                 time.sleep(pause)
                 attempt += 1
 
-    def _send(self, url: str, text: str, accept: str, update: bool) -> HttpAnswer:
-        """One request: SPARQLWrapper encodes it (SPARQL 1.1 Protocol), this endpoint's opener
-        sends it, so credentials stay with their endpoint and error bodies stay readable."""
+    def _sparql_request(
+        self, url: str, text: str, accept: str, update: bool
+    ) -> urllib.request.Request:
+        """The HTTP request for a query or update, as SPARQLWrapper encodes it."""
         from SPARQLWrapper import POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(url, updateEndpoint=url)
@@ -205,9 +220,13 @@ class RemoteEndpoint:
             wrapper.addDefaultGraph(self.graph)
         if accept:
             wrapper.addCustomHttpHeader("Accept", accept)
-        request = wrapper._createRequest()
+        request: urllib.request.Request = wrapper._createRequest()
+        return request
+
+    def _open(self, url: str, request: urllib.request.Request) -> HttpAnswer:
+        """Send a request with this endpoint's opener (its credentials) and the time left."""
         try:
-            with self.opener.open(request, timeout=remaining) as response:
+            with self.opener.open(request, timeout=self.deadline.remaining()) as response:
                 return HttpAnswer(
                     response.status,
                     {k.lower(): v for k, v in response.getheaders()},
@@ -333,12 +352,23 @@ def run_remote(
     kind = check_query(sparql, allow_network=True, allow_update=allow_update)
     if kind == "update":
         before = endpoint.count_triples()
-        endpoint.update(sparql_prologue() + "\n" + sparql)
+        endpoint.update(with_prefixes(sparql))
         return UpdateResult(before, endpoint.count_triples())
     return endpoint.query(sparql, bindings)
 
 
 # -- query text ------------------------------------------------------------------------------
+
+
+def with_prefixes(sparql: str) -> str:
+    """``sparql`` with mxgraph's prefixes declared in front, on its first line.
+
+    Kept on one line so the server's error messages count lines as the user does.
+
+    >>> with_prefixes("ASK {}").endswith("> ASK {}"), with_prefixes("ASK {}").count("\\n")
+    (True, 0)
+    """
+    return " ".join(sparql_prologue().splitlines()) + " " + sparql
 
 
 def query_form(sparql: str) -> str:
