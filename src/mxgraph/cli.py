@@ -25,6 +25,7 @@ from mxgraph.cli_common import (
     MxGraphGroup,
     NoBundledOption,
     OutputOption,
+    ProgressBar,
     StoreOption,
     TimeoutOption,
     UpdateEndpointOption,
@@ -213,35 +214,12 @@ def load(
     """Bulk-load RDF files into an on-disk store (with the bundled graph unless --no-bundled)."""
     from mxgraph.store import load_into_store
 
-    with _ProgressBar() as progress:
+    with ProgressBar() as progress:
         added, seconds = load_into_store(
             files, store, bundled=not no_bundled, data_format=data_format, progress=progress
         )
     rate = added / seconds if seconds > 0 else 0.0
     emit_bytes(f"{added} triples in {seconds:.2f} s ({rate:.0f} triples/s)\n".encode(), None)
-
-
-class _ProgressBar:
-    """A rich progress bar on standard error when it is a terminal; otherwise silent."""
-
-    def __enter__(self) -> _ProgressBar:
-        self._bar = None
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._task = self._bar.add_task("loading", total=None)
-            self._bar.start()
-        return self
-
-    def __call__(self, source: str, done: int, total: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total, description=source)
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 # Commands defined in other modules. Each such module defines

@@ -237,3 +237,29 @@ class MxGraphGroup(TyperGroup):
         except MxGraphError as error:
             print_error(str(error))
             raise typer.Exit(code=error.exit_code) from None
+
+
+class ProgressBar:
+    """A rich progress bar on standard error when it is a terminal; otherwise silent.
+
+    Called with (what is being done, units done, units in all).
+    """
+
+    def __enter__(self) -> ProgressBar:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("loading", total=None)
+            self._bar.start()
+        return self
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total, description=source)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -12,6 +11,7 @@ from mxgraph.cli_common import (
     DataOption,
     MxGraphGroup,
     NoBundledOption,
+    ProgressBar,
     TimeoutOption,
     UpdateEndpointOption,
     UserOption,
@@ -74,14 +74,14 @@ def push(
         update_endpoint=update_endpoint,
         deadline=start_deadline(timeout),
     )
-    with _PushProgress() as progress:
+    with ProgressBar() as bar:
         result = push_triples(
             server,
             triples,
             graph=graph,
             replace=replace,
             store_url=store_endpoint,
-            progress=progress,
+            progress=lambda sent, total: bar("pushing triples", sent, total),
         )
     where = f"graph <{graph}>" if graph else "the default graph"
     emit_bytes(
@@ -89,26 +89,3 @@ def push(
         f"in {result.seconds:.2f} s; it holds {result.after} triples\n".encode(),
         None,
     )
-
-
-class _PushProgress:
-    """A rich progress bar of triples sent, on standard error when it is a terminal."""
-
-    def __enter__(self) -> _PushProgress:
-        self._bar = None
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._task = self._bar.add_task("pushing", total=None)
-            self._bar.start()
-        return self
-
-    def __call__(self, sent: int, total: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=sent, total=total)
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()

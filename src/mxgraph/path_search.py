@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
+from mxgraph.lookup import _NEIGHBOR_BRANCHES, _NEIGHBORS_QUERY
 from mxgraph.paths import (
     MAX_PATHS,
     Edge,
@@ -42,17 +43,6 @@ NODE_BUDGET = 20_000
 
 #: Nodes per neighbor query.
 BATCH = 200
-
-# Both ends of an edge must be nodes of the entity graph (see mxgraph.paths). The
-# direction is a VALUES row rather than BIND: see lookup._NEIGHBOR_BRANCHES.
-_NEIGHBOR_EDGES_QUERY = """
-SELECT ?node ?p ?next ?dir ?plabel WHERE {{
-  {values}
-  {{ ?node ?p ?next VALUES ?dir {{ "out" }} }} UNION {{ ?next ?p ?node VALUES ?dir {{ "in" }} }}
-  FILTER(isIRI(?next) && ?next != ?node && ?p != rdf:type && ?p != mx:citation)
-  {next_condition}
-  OPTIONAL {{ ?p rdfs:label ?plabel }}
-}}"""
 
 _NODE_QUERY = """
 SELECT ?e WHERE {{
@@ -76,18 +66,25 @@ class _Search:
         for start in range(0, len(nodes), BATCH):
             check_deadline(self.backend)
             batch = nodes[start : start + BATCH]
-            sparql = _NEIGHBOR_EDGES_QUERY.format(
+            # The query of `mxgraph neighbors`, both ways, every relation.
+            sparql = _NEIGHBORS_QUERY.format(
+                relation_var="",
                 values=values_block("node", [ox.NamedNode(n) for n in batch]),
+                branches=" UNION ".join(_NEIGHBOR_BRANCHES.values()),
+                relation_filter="",
                 next_condition=graph_node_condition("next"),
             )
-            for node, p, nxt, direction, plabel in self.backend.select(sparql).rows:
-                if not (
-                    isinstance(node, ox.NamedNode)
-                    and isinstance(p, ox.NamedNode)
-                    and isinstance(nxt, ox.NamedNode)
-                    and isinstance(direction, ox.Literal)
+            for node, p, nxt, direction, plabel, *_ in self.backend.select(sparql).rows:
+                if (
+                    not (
+                        isinstance(node, ox.NamedNode)
+                        and isinstance(p, ox.NamedNode)
+                        and isinstance(nxt, ox.NamedNode)
+                        and isinstance(direction, ox.Literal)
+                    )
+                    or node == nxt
                 ):
-                    continue
+                    continue  # a self-loop connects nothing
                 forward = direction.value == "out"
                 subject, object_ = (node, nxt) if forward else (nxt, node)
                 edge = Edge(subject.value, p.value, object_.value)
