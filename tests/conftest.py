@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny Turtle graph, a store over it, a CLI runner, a local listener."""
+"""Shared fixtures: a tiny Turtle graph, its store, a CLI runner, a listener, real servers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mxgraph.store import MxStore, open_store
+
+from .servers import Server, start_oxigraph, start_virtuoso
 
 TINY_TURTLE = """\
 @prefix ex: <http://example.org/> .
@@ -89,3 +91,92 @@ def listener() -> Iterator[Listener]:
     stop.set()
     thread.join()
     server.close()
+
+
+# -- real SPARQL servers (see tests/servers.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """An Oxigraph server on a free port, empty, for the whole session."""
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Virtuoso server on free ports over a fresh database (dba/dba), for the whole session."""
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+def _with_graph(server: Server) -> Server:
+    """``server`` after the bundled graph has been pushed to it (once per session)."""
+    from mxgraph.push import push_triples
+    from mxgraph.remote import RemoteEndpoint
+
+    if not server.pushed:
+        endpoint = RemoteEndpoint(
+            server.query_url,
+            update_url=server.update_url,
+            graph=server.graph,
+            user=server.user,
+            password=server.password,
+            timeout=120,
+        )
+        push_triples(endpoint, open_store(), graph=server.graph, replace=True)
+        server.pushed = True
+    return server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_with_graph(oxigraph_server: Server) -> Server:
+    """The Oxigraph server holding the bundled graph in its default graph."""
+    return _with_graph(oxigraph_server)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_with_graph(virtuoso_server: Server) -> Server:
+    """The Virtuoso server holding the bundled graph in its graph ``server.graph``."""
+    return _with_graph(virtuoso_server)
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def server(request: pytest.FixtureRequest) -> Server:
+    """Each server in turn, holding the bundled graph."""
+    found: Server = request.getfixturevalue(f"{request.param}_with_graph")
+    return found
+
+
+@pytest.fixture(scope="session")
+def wrong_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that answers 200 with what is not SPARQL results.
+
+    ``/html`` sends a web page (as a proxy's login page would), ``/broken`` sends
+    ``application/sparql-results+json`` that is not JSON. Returns the base URL.
+    """
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            broken = self.path.startswith("/broken")
+            body = b'{"head": {"vars": ["x"]}, "results": ' if broken else b"<html>Sign in</html>"
+            self.send_response(200)
+            kind = "application/sparql-results+json" if broken else "text/html; charset=utf-8"
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -94,6 +94,18 @@ def check_deadline(backend: SparqlBackend) -> None:
         check()
 
 
+def is_true(value: Term | None) -> bool:
+    """Whether a result value is boolean true.
+
+    ``"1"`` is a lexical form of ``true`` too, and servers without a boolean
+    type (Virtuoso answers ``BIND(true AS ?x)`` with the integer 1) send it.
+
+    >>> is_true(ox.Literal(True)), is_true(ox.Literal("1")), is_true(ox.Literal(False))
+    (True, True, False)
+    """
+    return isinstance(value, ox.Literal) and value.value in ("true", "1")
+
+
 def values_block(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
     """A ``VALUES ?variable { ... }`` block; each term is written in its escaped N-Triples form.
 

@@ -19,14 +19,20 @@ from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
     DataOption,
+    EndpointOption,
     FormatOption,
+    GraphOption,
     MxGraphGroup,
     NoBundledOption,
     OutputOption,
+    ProgressBar,
     StoreOption,
     TimeoutOption,
+    UpdateEndpointOption,
+    UserOption,
     emit_bytes,
     emit_result,
+    open_endpoint,
     open_store_from_options,
     print_error,
     start_deadline,
@@ -112,25 +118,52 @@ def query(
         bool, typer.Option("--allow-network", help="Allow SERVICE and FROM of remote graphs.")
     ] = False,
     allow_update: Annotated[
-        bool, typer.Option("--allow-update", help="Allow SPARQL updates (needs --store).")
+        bool,
+        typer.Option("--allow-update", help="Allow SPARQL updates (needs --store or --endpoint)."),
     ] = False,
     data: DataOption = None,
     data_format: DataFormatOption = None,
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
-    """Run a SPARQL query on the graph (read-only and offline unless allowed)."""
-    if allow_update and store is None:
-        raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
+    """Run a SPARQL query on the graph (read-only and offline unless allowed).
+
+    With --endpoint the query goes to a SPARQL server, which may call other
+    servers (SERVICE) as it likes; updates and LOAD still need --allow-update.
+    """
     if sparql == "-" and any(str(path) == "-" for path in data or ()):
         raise MxGraphError("standard input cannot hold both the query and --data")
     text = _query_text(sparql, file, named)
     bindings = dict(parse_binding(item) for item in bind or ())
-    graph = open_store_from_options(data, data_format, no_bundled, store, writable=allow_update)
+    if endpoint is not None:
+        from mxgraph.remote import run_remote
+
+        deadline = start_deadline(timeout)
+        server = open_endpoint(
+            endpoint,
+            graph=graph,
+            user=user,
+            update_endpoint=update_endpoint,
+            deadline=deadline,
+            local_options=(data, no_bundled, store),
+        )
+        emit_result(run_remote(server, text, bindings, allow_update), fmt, output, deadline)
+        return
+    if graph is not None or user is not None or update_endpoint is not None:
+        raise MxGraphError("--graph, --user and --update-endpoint apply to --endpoint only")
+    if allow_update and store is None:
+        raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
+    local_store = open_store_from_options(
+        data, data_format, no_bundled, store, writable=allow_update
+    )
     deadline = start_deadline(timeout)
     result = run_query(
-        graph,
+        local_store,
         text,
         bindings=bindings,
         timeout=deadline,
@@ -184,35 +217,12 @@ def load(
     """Bulk-load RDF files into an on-disk store (with the bundled graph unless --no-bundled)."""
     from mxgraph.store import load_into_store
 
-    with _ProgressBar() as progress:
+    with ProgressBar() as progress:
         added, seconds = load_into_store(
             files, store, bundled=not no_bundled, data_format=data_format, progress=progress
         )
     rate = added / seconds if seconds > 0 else 0.0
     emit_bytes(f"{added} triples in {seconds:.2f} s ({rate:.0f} triples/s)\n".encode(), None)
-
-
-class _ProgressBar:
-    """A rich progress bar on standard error when it is a terminal; otherwise silent."""
-
-    def __enter__(self) -> _ProgressBar:
-        self._bar = None
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._task = self._bar.add_task("loading", total=None)
-            self._bar.start()
-        return self
-
-    def __call__(self, source: str, done: int, total: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total, description=source)
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
 
 
 # Commands defined in other modules. Each such module defines
@@ -226,6 +236,10 @@ app.add_typer(cli_validate.app)
 from mxgraph import cli_lookup  # noqa: E402
 
 app.add_typer(cli_lookup.app)
+
+from mxgraph import cli_remote  # noqa: E402
+
+app.add_typer(cli_remote.app)
 
 
 def main() -> None:

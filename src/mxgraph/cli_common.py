@@ -12,7 +12,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -24,6 +24,9 @@ from mxgraph.output import OutputFormat, render_result
 from mxgraph.query import QueryResult, UpdateResult
 from mxgraph.rdf_formats import RdfSyntax
 from mxgraph.store import MxStore, open_store
+
+if TYPE_CHECKING:
+    from mxgraph.remote import RemoteEndpoint
 
 DataOption = Annotated[
     list[Path] | None,
@@ -85,7 +88,48 @@ OutputOption = Annotated[
     ),
 ]
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        "-e",
+        help="Ask this SPARQL endpoint (SPARQL 1.1 Protocol) instead of a local store.",
+        metavar="URL",
+        show_default=False,
+    ),
+]
+GraphOption = Annotated[
+    str | None,
+    typer.Option(
+        "--graph",
+        help="With --endpoint: the server's graph holding mxgraph (sent as default-graph-uri).",
+        metavar="IRI",
+        show_default=False,
+    ),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="With --endpoint: user name for basic or digest auth; the password comes from "
+        "MXGRAPH_ENDPOINT_PASSWORD or a prompt.",
+        show_default=False,
+    ),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint",
+        help="With --endpoint: where updates go when the server takes them elsewhere.",
+        metavar="URL",
+        show_default=False,
+    ),
+]
+
 DEFAULT_TIMEOUT = 30.0
+
+#: Where the endpoint password is read from (never from the command line).
+PASSWORD_VARIABLE = "MXGRAPH_ENDPOINT_PASSWORD"
 
 
 def open_store_from_options(
@@ -104,6 +148,42 @@ def open_store_from_options(
         data_format=data_format,
         writable=writable,
     )
+
+
+def open_endpoint(
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    user: str | None = None,
+    update_endpoint: str | None = None,
+    deadline: Deadline,
+    local_options: Sequence[object] = (),
+) -> RemoteEndpoint:
+    """The server ``--endpoint`` names; local data options given with it are an error."""
+    from mxgraph.remote import RemoteEndpoint
+
+    if any(local_options):
+        raise MxGraphError("--endpoint cannot be combined with --data, --no-bundled or --store")
+    return RemoteEndpoint(
+        endpoint,
+        update_url=update_endpoint,
+        graph=graph,
+        user=user,
+        password=endpoint_password(user),
+        timeout=deadline,
+    )
+
+
+def endpoint_password(user: str | None) -> str | None:
+    """The password for ``--user``: from the environment, else asked for on a terminal."""
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise MxGraphError(f"--user needs a password: set {PASSWORD_VARIABLE} (no terminal to ask)")
+    return str(typer.prompt(f"password for {user}", hide_input=True, err=True))
 
 
 def start_deadline(timeout: float) -> Deadline:
@@ -157,3 +237,29 @@ class MxGraphGroup(TyperGroup):
         except MxGraphError as error:
             print_error(str(error))
             raise typer.Exit(code=error.exit_code) from None
+
+
+class ProgressBar:
+    """A rich progress bar on standard error when it is a terminal; otherwise silent.
+
+    Called with (what is being done, units done, units in all).
+    """
+
+    def __enter__(self) -> ProgressBar:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("loading", total=None)
+            self._bar.start()
+        return self
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total, description=source)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -16,20 +16,25 @@ from typing import Annotated
 
 import typer
 
-from mxgraph.backend import LocalBackend
+from mxgraph.backend import LocalBackend, SparqlBackend
 from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
     DataOption,
+    EndpointOption,
+    GraphOption,
     MxGraphGroup,
     NoBundledOption,
     StoreOption,
     TimeoutOption,
+    UserOption,
     emit_bytes,
+    open_endpoint,
     open_store_from_options,
     start_deadline,
     stdout_is_terminal,
 )
+from mxgraph.errors import MxGraphError
 from mxgraph.lookup import Direction
 from mxgraph.output import Report, ReportFormat, render_report
 
@@ -59,9 +64,23 @@ def _backend(
     no_bundled: NoBundledOption,
     store: StoreOption,
     timeout: float,
-) -> LocalBackend:
-    graph = open_store_from_options(data, data_format, no_bundled, store)
-    return LocalBackend(graph, start_deadline(timeout))
+    remote: tuple[str | None, str | None, str | None],
+) -> SparqlBackend:
+    """A local store from the data options, or the server of ``(endpoint, graph, user)``."""
+    endpoint, graph, user = remote
+    if endpoint is not None:
+        return open_endpoint(
+            endpoint,
+            graph=graph,
+            user=user,
+            deadline=start_deadline(timeout),
+            local_options=(data, no_bundled, store),
+        )
+    if graph is not None or user is not None:
+        raise MxGraphError("--graph and --user apply to --endpoint only")
+    return LocalBackend(
+        open_store_from_options(data, data_format, no_bundled, store), start_deadline(timeout)
+    )
 
 
 def _emit(report: Report, fmt: ReportFormat) -> None:
@@ -79,6 +98,9 @@ def describe(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
     """Everything about one entity: types, aliases, relations, facts and source sentences.
 
@@ -90,7 +112,7 @@ def describe(
     from mxgraph.lookup import describe_entity
     from mxgraph.lookup_format import describe_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
     _emit(describe_report(describe_entity(backend, entity)), fmt)
 
 
@@ -132,6 +154,9 @@ def neighbors(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
     """The entities related to an entity, up to --depth relations away.
 
@@ -141,7 +166,7 @@ def neighbors(
     from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
     found = find_neighbors(
         backend, entity, depth=depth, relation=relation, direction=direction, type=type_
     )
@@ -171,6 +196,9 @@ def path(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
     """The shortest connection between two entities, as entity —relation→ entity chains.
 
@@ -183,7 +211,7 @@ def path(
     from mxgraph.lookup_format import path_report
     from mxgraph.paths import shortest_paths
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
     result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
     _emit(path_report(result), fmt)
     if result.length is None:
@@ -211,6 +239,9 @@ def search(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
     """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
 
@@ -224,7 +255,7 @@ def search(
     from mxgraph.lookup import search_entities
     from mxgraph.lookup_format import search_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
     _emit(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
 
 
@@ -239,6 +270,9 @@ def stats(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    endpoint: EndpointOption = None,
+    graph: GraphOption = None,
+    user: UserOption = None,
 ) -> None:
     """Triples, entities by class, relations by use, and the most connected entities.
 
@@ -252,5 +286,5 @@ def stats(
     from mxgraph.lookup import graph_stats
     from mxgraph.lookup_format import stats_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
     _emit(stats_report(graph_stats(backend, top=top)), fmt)

@@ -52,3 +52,7 @@ class AmbiguousEntity(MxGraphError):
 
 class ValidationFailed(MxGraphError):
     """The data does not conform to the SHACL shapes."""
+
+
+class EndpointError(MxGraphError):
+    """A SPARQL server that cannot be reached, refuses the request or answers wrongly."""

@@ -24,7 +24,14 @@ from enum import Enum
 
 import pyoxigraph as ox
 
-from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
+from mxgraph.backend import (
+    Source,
+    SparqlBackend,
+    as_backend,
+    check_deadline,
+    is_true,
+    values_block,
+)
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, WD, curie
 from mxgraph.query import Term
@@ -190,8 +197,9 @@ SELECT ?e ?s ?p ?spref ?plabel ?fact WHERE {
   FILTER NOT EXISTS { ?s a mx:SourceSentence }
   OPTIONAL { ?s skos:prefLabel ?spref }
   OPTIONAL { ?p rdfs:label ?plabel }
-  BIND((EXISTS { ?s mx:value|mx:lowerBound|mx:upperBound|mx:ordinal ?amount }
-        || EXISTS { ?s a/rdfs:subClassOf* mx:QuantitativeFact }) AS ?fact)
+  # One EXISTS over a UNION, not two joined by ||: Virtuoso cannot compile the latter (SQ074).
+  BIND(EXISTS { { ?s mx:value|mx:lowerBound|mx:upperBound|mx:ordinal ?amount }
+                UNION { ?s a/rdfs:subClassOf* mx:QuantitativeFact } } AS ?fact)
 }"""
 
 _CITATION = MX.citation
@@ -318,7 +326,7 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
         for iri, label, table in ((p.value, plabel, in_labels), (s.value, spref, subject_labels)):
             if isinstance(label, ox.Literal) and label not in table.setdefault(iri, []):
                 table[iri].append(label)
-        if isinstance(fact, ox.Literal) and fact.value == "true":
+        if is_true(fact):
             roles = fact_roles.setdefault(s.value, [])
             if p.value not in roles:
                 roles.append(p.value)
@@ -468,9 +476,11 @@ class Neighborhood:
     neighbors: tuple[Neighbor, ...]
 
 
+# The direction comes from a VALUES row, not BIND: with BIND in the branches of a
+# UNION, Virtuoso drops the bound nodes' VALUES block and answers for every node.
 _NEIGHBOR_BRANCHES = {
-    Direction.OUT: '{ ?node ?p ?next BIND("out" AS ?dir) }',
-    Direction.IN: '{ ?next ?p ?node BIND("in" AS ?dir) }',
+    Direction.OUT: '{ ?node ?p ?next VALUES ?dir { "out" } }',
+    Direction.IN: '{ ?next ?p ?node VALUES ?dir { "in" } }',
 }
 
 _NEIGHBORS_QUERY = """

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline
+from mxgraph.backend import LocalBackend, Source, SparqlBackend, as_backend, check_deadline
 from mxgraph.errors import MxGraphError
 from mxgraph.resolve import (
     EntityIndex,
@@ -237,9 +237,16 @@ def shortest_paths(
     >>> shortest_paths(store, "Chile", "Canada", max_length=2).paths
     ()
     """
+    backend = as_backend(source)
+    if not isinstance(backend, LocalBackend):
+        # A server: search from both ends by neighbor queries, never reading the whole graph.
+        from mxgraph.path_search import bidirectional_shortest_paths
+
+        return bidirectional_shortest_paths(
+            backend, start, end, max_length=max_length, all_paths=all_paths, limit=limit
+        )
     import networkx
 
-    backend = as_backend(source)
     index = load_entity_index(backend)
     start_ref, end_ref = _resolve(backend, index, start), _resolve(backend, index, end)
     check_deadline(backend)

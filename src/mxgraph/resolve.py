@@ -24,19 +24,21 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from mxgraph.backend import Source, SparqlBackend, as_backend
+from mxgraph.backend import Source, SparqlBackend, as_backend, is_true
 from mxgraph.errors import AmbiguousEntity, EntityNotFound
 from mxgraph.namespaces import MXD, PREFIXES, TIME, curie
 
 #: SPARQL keeping ``?e`` only if it is an entity (other variables: :func:`entity_condition`).
+#: The classes are listed with IN, not VALUES: Virtuoso drops a query's own VALUES
+#: block (the lookups' bound nodes) when a NOT EXISTS inside holds another one.
 ENTITY_CONDITION = """
   FILTER(isIRI(?e) && !STRSTARTS(STR(?e), "https://w3id.org/mxgraph/ontology#"))
   FILTER EXISTS { ?e skos:prefLabel ?e_label }
   FILTER NOT EXISTS {
     ?e a ?e_meta .
-    VALUES ?e_meta { mx:SourceSentence owl:Class rdfs:Class owl:ObjectProperty
-                     owl:DatatypeProperty owl:AnnotationProperty rdf:Property
-                     owl:Ontology skos:ConceptScheme }
+    FILTER(?e_meta IN (mx:SourceSentence, owl:Class, rdfs:Class, owl:ObjectProperty,
+                       owl:DatatypeProperty, owl:AnnotationProperty, rdf:Property,
+                       owl:Ontology, skos:ConceptScheme))
   }
 """
 
@@ -251,7 +253,7 @@ def load_entity_index(source: Source) -> EntityIndex:
     for entity, alias, name in backend.select(_INDEX_QUERY).rows:
         if not isinstance(entity, ox.NamedNode) or not isinstance(name, ox.Literal):
             continue
-        is_alias = isinstance(alias, ox.Literal) and alias.value == "true"
+        is_alias = is_true(alias)
         if not is_alias:
             preferred.setdefault(entity.value, []).append(name)
         names.append(EntityName(entity.value, name.value, is_alias, normalize_name(name.value)))

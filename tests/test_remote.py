@@ -1,0 +1,444 @@
+"""mxgraph against real SPARQL servers (Oxigraph server, Virtuoso): same answers, clear errors.
+
+Every test that takes ``server`` runs once per server, after the bundled graph
+has been pushed to it (see ``conftest.server``). Differences between servers
+that mxgraph cannot undo are normalised here, each with the reason:
+
+* Virtuoso stores ``"55"^^xsd:decimal`` as a number and answers
+  ``"55"^^xsd:integer``: numbers are compared by value.
+* ``GROUP_CONCAT`` joins in no defined order, and Oxigraph keeps the language
+  tag its parts share while Virtuoso answers a plain string: concatenations
+  are compared as sets of parts.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import time
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from mxgraph.cli import app
+from mxgraph.errors import EndpointError
+from mxgraph.query import AskResult, SelectResult, list_named_queries, run_query
+from mxgraph.remote import RemoteEndpoint
+from mxgraph.store import open_store
+
+from .servers import VIRTUOSO_MAX_ROWS, Server, free_port, start_oxigraph
+from .test_resolve import HOSTILE_NAMES
+
+NAMED_QUERIES = list_named_queries()
+NUMERIC = {
+    f"http://www.w3.org/2001/XMLSchema#{name}"
+    for name in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "nonNegativeInteger",
+    )
+}
+_CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\((?:DISTINCT\s+)?\?\w+\s*(?:;\s*SEPARATOR\s*=\s*"([^"]*)")?\s*\)\s+AS\s+\?(\w+)',
+    re.IGNORECASE,
+)
+
+
+def endpoint(server: Server, **options: object) -> RemoteEndpoint:
+    return RemoteEndpoint(server.query_url, graph=server.graph, timeout=60, **options)  # type: ignore[arg-type]
+
+
+def canonical(term: object, separator: str | None) -> object:
+    """A term as compared across servers (see the module docstring)."""
+    if not isinstance(term, ox.Literal):
+        return term
+    if separator is not None:
+        return ("concat", tuple(sorted(term.value.split(separator))))
+    if term.datatype.value in NUMERIC:
+        return ("number", Decimal(term.value))
+    return term
+
+
+def canonical_rows(result: SelectResult, sparql: str) -> list[tuple[object, ...]]:
+    concat = {name: separator or " " for separator, name in _CONCAT.findall(sparql)}
+    return [
+        tuple(
+            canonical(term, concat.get(var))
+            for var, term in zip(result.variables, row, strict=True)
+        )
+        for row in result.rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def local_store():  # type: ignore[no-untyped-def]
+    return open_store()
+
+
+def run_cli(runner: CliRunner, *args: str, server: Server | None = None) -> tuple[int, str, str]:
+    env = {"MXGRAPH_ENDPOINT_PASSWORD": server.password} if server and server.password else {}
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- the same answers --------------------------------------------------------------------------
+
+
+#: Named queries Virtuoso 7.2 answers wrongly: a transitive path (``a/rdfs:subClassOf*``,
+#: ``rdfs:subClassOf+``) joined with four or more other patterns comes back as one row
+#: (or none); each part alone, and the same query on Oxigraph, is right. Not mxgraph's to
+#: fix; strict, so a Virtuoso that gets them right shows up here.
+VIRTUOSO_WRONG = {
+    "agreements",
+    "areas-of-cooperation",
+    "border-mechanisms",
+    "dollar-figures",
+    "programs-agencies-targets",
+    "qualified-figures",
+}
+
+
+@pytest.mark.parametrize("named", NAMED_QUERIES, ids=[q.name for q in NAMED_QUERIES])
+def test_named_query_gives_the_same_rows(server: Server, local_store, named, request) -> None:  # type: ignore[no-untyped-def]
+    if server.name == "virtuoso" and named.name in VIRTUOSO_WRONG:
+        reason = "Virtuoso 7.2: transitive path joined with many patterns gives too few rows"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    local = run_query(local_store, named.sparql)
+    remote = endpoint(server).query(named.sparql)
+    assert isinstance(local, SelectResult) and isinstance(remote, SelectResult)
+    assert remote.variables == local.variables
+    assert collections.Counter(canonical_rows(remote, named.sparql)) == collections.Counter(
+        canonical_rows(local, named.sparql)
+    )
+
+
+LOOKUPS = [
+    ["describe", "USAID"],
+    ["describe", "Mexico"],
+    ["describe", "mxd:fact-sheet"],
+    ["neighbors", "Chile"],
+    ["neighbors", "Mexico", "--depth", "2"],
+    ["neighbors", "usaid", "--relation", "runs"],
+    ["neighbors", "Mexico", "--type", "Country", "--depth", "2"],
+    ["neighbors", "usaid", "--direction", "in", "--depth", "3"],
+    ["path", "Chile", "Canada", "--all"],
+    ["path", "USAID", "Fulbright", "--all"],
+    ["path", "Chile", "Canada", "--max-length", "2"],
+    ["path", "Mexico", "Mexico"],
+    ["search", "merida"],
+    ["search", "border", "--type", "Program"],
+    ["search", "mexico", "--limit", "5"],
+    ["stats"],
+    ["stats", "--top", "30"],
+    ["describe", "Atlantis"],
+    ["neighbors", "USAID", "--relation", "no such relation"],
+]
+
+
+@pytest.mark.parametrize("args", LOOKUPS, ids=[" ".join(a) for a in LOOKUPS])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_lookup_gives_the_same_output(server: Server, runner: CliRunner, args, fmt) -> None:  # type: ignore[no-untyped-def]
+    local = run_cli(runner, *args, "--format", fmt)
+    remote = run_cli(runner, *args, "--format", fmt, *server.query_options())
+    assert remote == local
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_names_are_bound_not_pasted(server: Server, runner: CliRunner, name: str) -> None:
+    local = run_cli(runner, "describe", name)
+    remote = run_cli(runner, "describe", name, *server.query_options())
+    assert remote == local
+    assert remote[0] == 1 and remote[2].startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [("ASK { mxd:mexico a mx:Country }", True), ("ASK { mxd:mexico a mx:Treaty }", False)],
+)
+def test_ask_is_a_boolean_on_every_server(server: Server, sparql: str, expected: bool) -> None:
+    assert endpoint(server).query(sparql) == AskResult(expected)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "markdown", "turtle"])
+def test_query_command_output_is_the_same(server: Server, runner: CliRunner, fmt: str) -> None:
+    sparql = (
+        "CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c a mx:Country ; skos:prefLabel ?l }"
+        if fmt == "turtle"
+        else "SELECT ?c ?l WHERE { ?c a mx:Country ; skos:prefLabel ?l } ORDER BY ?l"
+    )
+    local = run_cli(runner, "query", sparql, "--format", fmt)
+    remote = run_cli(runner, "query", sparql, "--format", fmt, *server.query_options())
+    assert remote == local
+
+
+def test_bound_values_travel_as_values(server: Server, runner: CliRunner) -> None:
+    args = ["query", "SELECT ?c ?l WHERE { ?c skos:prefLabel ?l }", "--bind", 'l="Mexico"@en']
+    assert run_cli(runner, *args, *server.query_options()) == run_cli(runner, *args)
+    hostile = [
+        "query",
+        "SELECT ?c ?l WHERE { ?c skos:prefLabel ?l }",
+        "--bind",
+        'l=x" } ?s ?p ?o #',
+    ]
+    code, out, _ = run_cli(runner, *hostile, *server.query_options())
+    assert code == 0 and out.count("\n") <= 4  # an empty table, nothing leaked
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/tab-separated-values",
+        "text/csv",
+    ],
+)
+def test_every_result_format_is_read(server: Server, accept: str) -> None:
+    sparql = "SELECT ?c ?l WHERE { ?c a mx:Country ; skos:prefLabel ?l } ORDER BY ?l"
+    rows = endpoint(server, accept=accept).select(sparql).rows
+    labels = [row[1].value for row in rows if isinstance(row[1], ox.Literal)]
+    assert labels[:2] == ["Canada", "Chile"]
+    assert all(isinstance(row[0], ox.NamedNode) for row in rows)
+
+
+# -- push ----------------------------------------------------------------------------------------
+
+
+def test_push_twice_leaves_the_same_count(server: Server, runner: CliRunner) -> None:
+    graph = "urn:mxgraph:push-test"
+    push = [
+        "push",
+        "--endpoint",
+        server.query_url,
+        "--update-endpoint",
+        server.update_url,
+        "--graph",
+        graph,
+        *(["--user", server.user] if server.user else []),
+    ]
+    expected = len(open_store())
+    first = run_cli(runner, *push, "--replace", server=server)
+    assert first[0] == 0, first
+    assert f"pushed {expected} triples to graph <{graph}>" in first[1]
+    assert first[1].endswith(f"it holds {expected} triples\n")
+    second = run_cli(runner, *push, server=server)
+    assert second[0] == 0, second
+    assert second[1].endswith(f"it holds {expected} triples\n")
+    method = "graph store protocol" if server.name == "oxigraph" else "SPARQL update"
+    assert method in first[1]
+
+
+def test_push_reports_a_count_mismatch(
+    oxigraph_server: Server, runner: CliRunner, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # The triples go to another server's Graph Store Protocol endpoint, so the server
+    # counted holds none of them: the push must say so.
+    other = start_oxigraph(tmp_path)
+    try:
+        code, _, err = run_cli(
+            runner,
+            "push",
+            "--endpoint",
+            oxigraph_server.query_url,
+            "--store-endpoint",
+            other.base + "/store",
+            "--graph",
+            "urn:mxgraph:counted",
+        )
+    finally:
+        other.stop()
+    assert code == 1
+    assert err == (
+        f"error: after the upload {oxigraph_server.query_url} holds 0 triples in "
+        f"<urn:mxgraph:counted>, expected {len(open_store())}\n"
+    )
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def test_refused_connection(runner: CliRunner) -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    code, out, err = run_cli(runner, "stats", "--endpoint", url)
+    assert (code, out) == (1, "")
+    assert err == f"error: cannot connect to {url}: connection refused (is the server running?)\n"
+
+
+def test_stopped_server(tmp_path, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
+    stopped = start_oxigraph(tmp_path)
+    stopped.stop()
+    code, _, err = run_cli(runner, "query", "ASK {}", "--endpoint", stopped.query_url)
+    assert code == 1
+    assert err == (
+        f"error: cannot connect to {stopped.query_url}: "
+        "connection refused (is the server running?)\n"
+    )
+
+
+def test_retries_with_backoff_then_gives_up(oxigraph_server: Server) -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    started = time.monotonic()
+    with pytest.raises(EndpointError, match="connection refused"):
+        RemoteEndpoint(url, retries=2).query("ASK {}")
+    assert time.monotonic() - started >= 0.25 + 0.5
+
+
+def test_wrong_path(server: Server, runner: CliRunner) -> None:
+    url = server.base + "/no-such-endpoint"
+    code, _, err = run_cli(runner, "search", "merida", "--endpoint", url)
+    assert code == 1
+    assert err == (
+        f"error: {url}: HTTP 404 Not Found: no SPARQL endpoint at this path "
+        "(check the URL, e.g. /sparql or /query)\n"
+    )
+
+
+def test_not_sparql_results(wrong_server: str, runner: CliRunner) -> None:
+    url = wrong_server + "/html"
+    code, out, err = run_cli(runner, "query", "SELECT * {}", "--endpoint", url)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {url} did not answer with SPARQL results (got text/html): "
+        "is this a SPARQL endpoint?\n"
+    )
+    code, _, err = run_cli(runner, "query", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", url)
+    assert (
+        err == f"error: {url} did not answer with RDF (got text/html): is this a SPARQL endpoint?\n"
+    )
+    url = wrong_server + "/broken"
+    code, _, err = run_cli(runner, "stats", "--endpoint", url)
+    assert code == 1
+    assert err.startswith(
+        f"error: {url} sent an answer that is not valid SPARQL results "
+        "(application/sparql-results+json): "
+    )
+
+
+def test_missing_and_bad_credentials(virtuoso_server: Server, runner: CliRunner) -> None:
+    url = virtuoso_server.update_url  # /sparql-auth: digest auth
+    code, _, err = run_cli(runner, "query", "ASK {}", "--endpoint", url)
+    assert code == 1
+    assert err == (
+        f"error: {url}: HTTP 401 Unauthorized: the server wants credentials; give --user "
+        "(password from MXGRAPH_ENDPOINT_PASSWORD or a prompt)\n"
+    )
+    result = runner.invoke(
+        app,
+        ["query", "ASK {}", "--endpoint", url, "--user", "dba"],
+        env={"MXGRAPH_ENDPOINT_PASSWORD": "wrong"},
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {url}: HTTP 401 Unauthorized: the server refused the credentials; "
+        "check --user and MXGRAPH_ENDPOINT_PASSWORD\n"
+    )
+    good = run_cli(
+        runner, "query", "ASK {}", "--endpoint", url, "--user", "dba", server=virtuoso_server
+    )
+    assert good == (0, "true\n", "")
+
+
+def test_password_is_never_an_option(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["stats", "--endpoint", "http://127.0.0.1:1/q", "--password", "x"])
+    assert result.exit_code == 2
+
+
+def test_password_without_terminal_or_variable(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["stats", "--endpoint", "http://127.0.0.1:1/q", "--user", "dba"], env={}
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: --user needs a password: set MXGRAPH_ENDPOINT_PASSWORD (no terminal to ask)\n"
+    )
+
+
+def test_server_row_limit_is_an_error(virtuoso_with_graph: Server, runner: CliRunner) -> None:
+    virtuoso_server = virtuoso_with_graph
+    code, out, err = run_cli(
+        runner, "query", "SELECT * { ?s ?p ?o }", *virtuoso_server.query_options()
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {virtuoso_server.query_url} cut the result at {VIRTUOSO_MAX_ROWS} rows (its "
+        "ResultSetMaxRows limit): the answer is incomplete; narrow the query or raise the limit\n"
+    )
+
+
+#: Counts 2765² rows: seconds of work, within Virtuoso's cost estimate but past its time limit.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+
+#: Counts 2765³ rows: Virtuoso refuses it outright on its cost estimate.
+HOPELESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_server_time_limit_is_an_error(virtuoso_with_graph: Server, runner: CliRunner) -> None:
+    virtuoso_server = virtuoso_with_graph
+    code, out, err = run_cli(runner, "query", SLOW, *virtuoso_server.query_options())
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {virtuoso_server.query_url} sent a partial result (HTTP ")
+    assert "X-SQL-State S1TAT" in err
+    started = time.monotonic()
+    code, out, err = run_cli(runner, "query", HOPELESS, *virtuoso_server.query_options())
+    assert (code, out) == (1, "")
+    assert re.fullmatch(
+        rf"error: {re.escape(virtuoso_server.query_url)}: the query ran into the server's time "
+        r"limit: Virtuoso 42000 Error The estimated execution time \d+ \(sec\) exceeds the "
+        r"limit of 400 \(sec\)\.\n",
+        err,
+    ), err
+    assert time.monotonic() - started < 2  # refused at once, and not retried
+
+
+def test_client_timeout(oxigraph_with_graph: Server, runner: CliRunner) -> None:
+    oxigraph_server = oxigraph_with_graph  # Oxigraph server has no time limit of its own
+    started = time.monotonic()
+    code, out, err = run_cli(
+        runner, "query", SLOW, "--timeout", "1", *oxigraph_server.query_options()
+    )
+    assert (code, out) == (1, "")
+    assert err == f"error: {oxigraph_server.query_url} did not answer within 1 s (--timeout)\n"
+    assert time.monotonic() - started < 5
+
+
+# -- safety ----------------------------------------------------------------------------------------
+
+
+def test_updates_need_the_flag(oxigraph_server: Server, runner: CliRunner) -> None:
+    update = "INSERT DATA { GRAPH <urn:mxgraph:scratch> { <urn:a> <urn:b> <urn:c> } }"
+    options = [
+        "--endpoint",
+        oxigraph_server.query_url,
+        "--update-endpoint",
+        oxigraph_server.update_url,
+    ]
+    code, _, err = run_cli(runner, "query", update, *options)
+    assert code == 1 and err.startswith("error: INSERT is refused")
+    code, _, err = run_cli(runner, "query", "LOAD <http://127.0.0.1:1/x.ttl>", *options)
+    assert code == 1 and err.startswith("error: LOAD is refused")
+    code, out, _ = run_cli(runner, "query", update, *options, "--allow-update")
+    assert code == 0 and out.startswith("update done")
+    check = "ASK { GRAPH <urn:mxgraph:scratch> { <urn:a> <urn:b> <urn:c> } }"
+    assert run_cli(runner, "query", check, *options) == (0, "true\n", "")
+
+
+def test_local_options_do_not_mix_with_an_endpoint(runner: CliRunner) -> None:
+    code, _, err = run_cli(runner, "stats", "--endpoint", "http://127.0.0.1:1/q", "--no-bundled")
+    assert (code, err) == (
+        1,
+        "error: --endpoint cannot be combined with --data, --no-bundled or --store\n",
+    )
+
+
+def test_json_output_is_parseable_remote(server: Server, runner: CliRunner) -> None:
+    code, out, _ = run_cli(runner, "stats", "--format", "json", *server.query_options())
+    assert code == 0
+    assert json.loads(out)["triples"] == len(open_store())
