@@ -20,6 +20,7 @@ from mxgraph.cli_common import (
     DataFormatOption,
     DataOption,
     FormatOption,
+    InferOption,
     MxGraphGroup,
     NoBundledOption,
     OutputOption,
@@ -27,6 +28,7 @@ from mxgraph.cli_common import (
     TimeoutOption,
     emit_bytes,
     emit_result,
+    infer_if_asked,
     open_store_from_options,
     print_error,
     start_deadline,
@@ -116,15 +118,19 @@ def query(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """Run a SPARQL query on the graph (read-only and offline unless allowed)."""
     if allow_update and store is None:
         raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
+    if allow_update and infer:
+        raise MxGraphError("--infer answers from an in-memory copy; it cannot take --allow-update")
     if sparql == "-" and any(str(path) == "-" for path in data or ()):
         raise MxGraphError("standard input cannot hold both the query and --data")
     text = _query_text(sparql, file, named)
     bindings = dict(parse_binding(item) for item in bind or ())
     graph = open_store_from_options(data, data_format, no_bundled, store, writable=allow_update)
+    graph = infer_if_asked(graph, infer)
     deadline = start_deadline(timeout)
     result = run_query(
         graph,
@@ -162,9 +168,13 @@ def export(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
-    """Write the whole graph (ontology included unless --data-only) as RDF."""
-    graph = open_store_from_options(data, data_format, no_bundled, store)
+    """Write the whole graph (ontology included unless --data-only) as RDF.
+
+    With --infer the entailments are written too (the materialised graph).
+    """
+    graph = infer_if_asked(open_store_from_options(data, data_format, no_bundled, store), infer)
     emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
 
 

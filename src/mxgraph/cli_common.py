@@ -85,6 +85,15 @@ OutputOption = Annotated[
     ),
 ]
 
+InferOption = Annotated[
+    bool,
+    typer.Option(
+        "--infer",
+        help="Add the OWL 2 RL entailments of ontology and data (owlrl) first: inverse, "
+        "super-properties, types from subclasses, domains and ranges (slower).",
+    ),
+]
+
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -104,6 +113,17 @@ def open_store_from_options(
         data_format=data_format,
         writable=writable,
     )
+
+
+def infer_if_asked(store: MxStore, infer: bool) -> MxStore:
+    """With ``--infer``, a copy of ``store`` with its entailments; says how many on stderr."""
+    if not infer:
+        return store
+    from mxgraph.infer import infer_store
+
+    inference = infer_store(store)
+    print(inference.summary(), file=sys.stderr)
+    return inference.store
 
 
 def start_deadline(timeout: float) -> Deadline:

@@ -21,11 +21,13 @@ from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
     DataOption,
+    InferOption,
     MxGraphGroup,
     NoBundledOption,
     StoreOption,
     TimeoutOption,
     emit_bytes,
+    infer_if_asked,
     open_store_from_options,
     start_deadline,
     stdout_is_terminal,
@@ -59,8 +61,9 @@ def _backend(
     no_bundled: NoBundledOption,
     store: StoreOption,
     timeout: float,
+    infer: bool = False,
 ) -> LocalBackend:
-    graph = open_store_from_options(data, data_format, no_bundled, store)
+    graph = infer_if_asked(open_store_from_options(data, data_format, no_bundled, store), infer)
     return LocalBackend(graph, start_deadline(timeout))
 
 
@@ -79,6 +82,7 @@ def describe(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """Everything about one entity: types, aliases, relations, facts and source sentences.
 
@@ -90,7 +94,7 @@ def describe(
     from mxgraph.lookup import describe_entity
     from mxgraph.lookup_format import describe_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, infer)
     _emit(describe_report(describe_entity(backend, entity)), fmt)
 
 
@@ -132,6 +136,7 @@ def neighbors(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """The entities related to an entity, up to --depth relations away.
 
@@ -141,7 +146,7 @@ def neighbors(
     from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, infer)
     found = find_neighbors(
         backend, entity, depth=depth, relation=relation, direction=direction, type=type_
     )
@@ -171,6 +176,7 @@ def path(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """The shortest connection between two entities, as entity —relation→ entity chains.
 
@@ -183,7 +189,7 @@ def path(
     from mxgraph.lookup_format import path_report
     from mxgraph.paths import shortest_paths
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, infer)
     result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
     _emit(path_report(result), fmt)
     if result.length is None:
@@ -211,6 +217,7 @@ def search(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
 
@@ -224,7 +231,7 @@ def search(
     from mxgraph.lookup import search_entities
     from mxgraph.lookup_format import search_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, infer)
     _emit(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
 
 
@@ -239,6 +246,7 @@ def stats(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
     """Triples, entities by class, relations by use, and the most connected entities.
 
@@ -252,5 +260,5 @@ def stats(
     from mxgraph.lookup import graph_stats
     from mxgraph.lookup_format import stats_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout)
+    backend = _backend(data, data_format, no_bundled, store, timeout, infer)
     _emit(stats_report(graph_stats(backend, top=top)), fmt)
