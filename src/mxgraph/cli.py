@@ -234,6 +234,10 @@ from mxgraph import cli_lookup  # noqa: E402
 
 app.add_typer(cli_lookup.app)
 
+from mxgraph import cli_viz  # noqa: E402
+
+app.add_typer(cli_viz.app)
+
 
 def main() -> None:
     """The ``mxgraph`` entry point (typer exits 130 on Ctrl-C and 1 on a closed pipe)."""
