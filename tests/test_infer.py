@@ -119,3 +119,25 @@ def test_damaged_cache_entry_is_recomputed(tmp_path: Path, monkeypatch: pytest.M
     second = infer_store(store)
     assert not second.cached
     assert set(second.store) == set(first.store)
+
+
+def test_source_document_shape_still_checks_documents_of_sentences(tmp_path: Path) -> None:
+    data = tmp_path / "sentence.ttl"
+    data.write_text(
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        '<http://ex.org/s1> a mx:SourceSentence ; oa:exact "A sentence." ;\n'
+        "    oa:start 0 ; oa:end 11 ; dct:isPartOf <http://ex.org/doc> .\n"
+        "<http://ex.org/doc> a mx:Document .\n"
+        "<http://ex.org/part> mx:partOf <http://ex.org/program> .\n"
+    )
+    # Under inference mx:partOf implies dct:isPartOf: the program must not become a "document".
+    report = validate_store(infer_store(open_store([data], bundled=False)).store)
+    found = {(v.focus, v.path, v.constraint) for v in report.violations}
+    assert ("<http://ex.org/doc>", "mx:publishedBy", "MinCountConstraintComponent") in found
+    assert ("<http://ex.org/doc>", "dct:title", "MinCountConstraintComponent") in found
+    assert not any(
+        v.focus == "<http://ex.org/program>" and v.path in ("dct:title", "mx:publishedBy")
+        for v in report.violations
+    )
