@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mxgraph.cli import app
@@ -63,3 +65,16 @@ def test_infer_refuses_updates(runner: CliRunner, tmp_path: object) -> None:
     assert result.stderr == (
         "error: --infer answers from an in-memory copy; it cannot take --allow-update\n"
     )
+
+
+def test_infer_is_bounded_by_timeout(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MXGRAPH_CACHE_DIR", str(tmp_path))  # a cold cache: the closure runs
+    result = runner.invoke(app, ["query", COUNT_ORGANIZATIONS, "--infer", "--timeout", "0.5"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: inference stopped after 0.5 s (--timeout); the first run computes the "
+        "closure, later runs of the same graph read it from the cache\n"
+    )
+    assert list(tmp_path.iterdir()) == []

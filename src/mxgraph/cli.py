@@ -130,7 +130,7 @@ def query(
     text = _query_text(sparql, file, named)
     bindings = dict(parse_binding(item) for item in bind or ())
     graph = open_store_from_options(data, data_format, no_bundled, store, writable=allow_update)
-    graph = infer_if_asked(graph, infer)
+    graph = infer_if_asked(graph, infer, timeout)
     deadline = start_deadline(timeout)
     result = run_query(
         graph,
@@ -174,7 +174,9 @@ def export(
 
     With --infer the entailments are written too (the materialised graph).
     """
-    graph = infer_if_asked(open_store_from_options(data, data_format, no_bundled, store), infer)
+    graph = infer_if_asked(
+        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    )
     emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
 
 

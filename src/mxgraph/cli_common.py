@@ -115,13 +115,16 @@ def open_store_from_options(
     )
 
 
-def infer_if_asked(store: MxStore, infer: bool) -> MxStore:
-    """With ``--infer``, a copy of ``store`` with its entailments; says how many on stderr."""
+def infer_if_asked(store: MxStore, infer: bool, timeout: float = 0) -> MxStore:
+    """With ``--infer``, a copy of ``store`` with its entailments; says how many on stderr.
+
+    ``timeout`` (``--timeout``; 0: no limit) bounds the inference on its own.
+    """
     if not infer:
         return store
     from mxgraph.infer import infer_store
 
-    inference = infer_store(store)
+    inference = infer_store(store, timeout=timeout or None)
     print(inference.summary(), file=sys.stderr)
     return inference.store
 

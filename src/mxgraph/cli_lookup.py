@@ -63,7 +63,9 @@ def _backend(
     timeout: float,
     infer: bool = False,
 ) -> LocalBackend:
-    graph = infer_if_asked(open_store_from_options(data, data_format, no_bundled, store), infer)
+    graph = infer_if_asked(
+        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    )
     return LocalBackend(graph, start_deadline(timeout))
 
 

@@ -114,7 +114,7 @@ def viz(
 
         graphviz_program()  # fail before any work when Graphviz is missing
     graph_store = infer_if_asked(
-        open_store_from_options(data, data_format, no_bundled, store), infer
+        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
     )
     deadline = start_deadline(timeout)
     backend = LocalBackend(graph_store, deadline)

@@ -50,7 +50,8 @@ import pyoxigraph as ox
 
 from mxgraph import resources
 from mxgraph.atomic import write_atomically
-from mxgraph.errors import MxGraphError
+from mxgraph.deadline import Deadline, run_in_child
+from mxgraph.errors import MxGraphError, QueryTimeout
 from mxgraph.namespaces import OWL, RDF, RDFS, XSD
 from mxgraph.store import MxStore
 
@@ -166,14 +167,19 @@ def graph_key(graph: rdflib.Graph) -> str:
     return digest.hexdigest()
 
 
-def infer_store(store: MxStore, *, use_cache: bool = True) -> Inference:
+def infer_store(
+    store: MxStore, *, use_cache: bool = True, timeout: float | Deadline | None = None
+) -> Inference:
     """A new in-memory store with ``store``'s triples and their kept entailments.
 
     The bundled ontology takes part in the reasoning even when ``store`` was
     opened without it; it is then used, not added. The ontology's named-graph
     copy is carried over, so ``export --data-only`` still leaves it out.
+    ``timeout`` (seconds or a :class:`~mxgraph.deadline.Deadline`) bounds the
+    closure, which runs in a child process killed at the limit.
     """
     start = time.perf_counter()
+    deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)
     graph = store.to_rdflib()
     if not store.has_ontology():
         for path in resources.ontology_files():
@@ -181,7 +187,7 @@ def infer_store(store: MxStore, *, use_cache: bool = True) -> Inference:
     entry = cache_dir() / f"infer-{graph_key(graph)}" if use_cache else None
     cached = _read_cache(entry) if entry else None
     if cached is None:
-        kept, filtered = _entailments(graph)
+        kept, filtered = _entailments_within(graph, deadline)
         if entry:
             _write_cache(entry, kept, filtered)
     else:
@@ -221,6 +227,24 @@ def _entailments(graph: rdflib.Graph) -> tuple[bytes, dict[str, int]]:
             filtered[reason] += 1
     counts = {reason: filtered[reason] for reason in FILTER_REASONS if filtered[reason]}
     return kept.serialize(format="nt", encoding="utf-8"), counts
+
+
+def _entailments_within(graph: rdflib.Graph, deadline: Deadline) -> tuple[bytes, dict[str, int]]:
+    """:func:`_entailments`, computed in a child process stopped at ``deadline``."""
+
+    def work() -> bytes:
+        kept, counts = _entailments(graph)
+        return json.dumps(counts).encode() + b"\n" + kept
+
+    try:
+        payload = run_in_child(work, deadline)
+    except QueryTimeout:
+        raise QueryTimeout(
+            f"inference stopped after {deadline.seconds:g} s (--timeout); the first run "
+            "computes the closure, later runs of the same graph read it from the cache"
+        ) from None
+    head, _, kept = payload.partition(b"\n")
+    return kept, {str(k): int(v) for k, v in json.loads(head).items()}
 
 
 def _read_cache(entry: Path) -> tuple[bytes, dict[str, int]] | None:
