@@ -34,6 +34,16 @@ ex:secret ex:code "s3cret" .
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def inference_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache of entailments for the session: the closure is computed once, not per test."""
+    folder = tmp_path_factory.mktemp("inference-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MXGRAPH_CACHE_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture
 def tiny_ttl(tmp_path: Path) -> Path:
     """A small Turtle file: two countries with labels, and one secret."""

@@ -22,6 +22,7 @@ from mxgraph.cli_common import (
     EndpointOption,
     FormatOption,
     GraphOption,
+    InferOption,
     MxGraphGroup,
     NoBundledOption,
     OutputOption,
@@ -32,6 +33,7 @@ from mxgraph.cli_common import (
     UserOption,
     emit_bytes,
     emit_result,
+    infer_if_asked,
     open_endpoint,
     open_store_from_options,
     print_error,
@@ -130,17 +132,22 @@ def query(
     update_endpoint: UpdateEndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """Run a SPARQL query on the graph (read-only and offline unless allowed).
 
     With --endpoint the query goes to a SPARQL server, which may call other
     servers (SERVICE) as it likes; updates and LOAD still need --allow-update.
     """
+    if allow_update and infer:
+        raise MxGraphError("--infer answers from an in-memory copy; it cannot take --allow-update")
     if sparql == "-" and any(str(path) == "-" for path in data or ()):
         raise MxGraphError("standard input cannot hold both the query and --data")
     text = _query_text(sparql, file, named)
     bindings = dict(parse_binding(item) for item in bind or ())
     if endpoint is not None:
+        if infer:
+            raise MxGraphError("--infer reasons over a local store; it cannot take --endpoint")
         from mxgraph.remote import run_remote
 
         deadline = start_deadline(timeout)
@@ -161,6 +168,7 @@ def query(
     local_store = open_store_from_options(
         data, data_format, no_bundled, store, writable=allow_update
     )
+    local_store = infer_if_asked(local_store, infer, timeout)
     deadline = start_deadline(timeout)
     result = run_query(
         local_store,
@@ -198,9 +206,15 @@ def export(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    infer: InferOption = False,
 ) -> None:
-    """Write the whole graph (ontology included unless --data-only) as RDF."""
-    graph = open_store_from_options(data, data_format, no_bundled, store)
+    """Write the whole graph (ontology included unless --data-only) as RDF.
+
+    With --infer the entailments are written too (the materialised graph).
+    """
+    graph = infer_if_asked(
+        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    )
     emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
 
 
@@ -240,6 +254,10 @@ app.add_typer(cli_lookup.app)
 from mxgraph import cli_remote  # noqa: E402
 
 app.add_typer(cli_remote.app)
+
+from mxgraph import cli_viz  # noqa: E402
+
+app.add_typer(cli_viz.app)
 
 
 def main() -> None:

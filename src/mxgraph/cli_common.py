@@ -125,6 +125,14 @@ UpdateEndpointOption = Annotated[
         show_default=False,
     ),
 ]
+InferOption = Annotated[
+    bool,
+    typer.Option(
+        "--infer",
+        help="Add the OWL 2 RL entailments of ontology and data (owlrl) first: inverse, "
+        "super-properties, types from subclasses, domains and ranges (slower).",
+    ),
+]
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -184,6 +192,20 @@ def endpoint_password(user: str | None) -> str | None:
     if not sys.stdin.isatty():
         raise MxGraphError(f"--user needs a password: set {PASSWORD_VARIABLE} (no terminal to ask)")
     return str(typer.prompt(f"password for {user}", hide_input=True, err=True))
+
+
+def infer_if_asked(store: MxStore, infer: bool, timeout: float = 0) -> MxStore:
+    """With ``--infer``, a copy of ``store`` with its entailments; says how many on stderr.
+
+    ``timeout`` (``--timeout``; 0: no limit) bounds the inference on its own.
+    """
+    if not infer:
+        return store
+    from mxgraph.infer import infer_store
+
+    inference = infer_store(store, timeout=timeout or None)
+    print(inference.summary(), file=sys.stderr)
+    return inference.store
 
 
 def start_deadline(timeout: float) -> Deadline:

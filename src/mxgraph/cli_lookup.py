@@ -23,12 +23,14 @@ from mxgraph.cli_common import (
     DataOption,
     EndpointOption,
     GraphOption,
+    InferOption,
     MxGraphGroup,
     NoBundledOption,
     StoreOption,
     TimeoutOption,
     UserOption,
     emit_bytes,
+    infer_if_asked,
     open_endpoint,
     open_store_from_options,
     start_deadline,
@@ -65,10 +67,13 @@ def _backend(
     store: StoreOption,
     timeout: float,
     remote: tuple[str | None, str | None, str | None],
+    infer: bool = False,
 ) -> SparqlBackend:
     """A local store from the data options, or the server of ``(endpoint, graph, user)``."""
     endpoint, graph, user = remote
     if endpoint is not None:
+        if infer:
+            raise MxGraphError("--infer reasons over a local store; it cannot take --endpoint")
         return open_endpoint(
             endpoint,
             graph=graph,
@@ -78,9 +83,10 @@ def _backend(
         )
     if graph is not None or user is not None:
         raise MxGraphError("--graph and --user apply to --endpoint only")
-    return LocalBackend(
-        open_store_from_options(data, data_format, no_bundled, store), start_deadline(timeout)
+    local_store = infer_if_asked(
+        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
     )
+    return LocalBackend(local_store, start_deadline(timeout))
 
 
 def _emit(report: Report, fmt: ReportFormat) -> None:
@@ -101,6 +107,7 @@ def describe(
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """Everything about one entity: types, aliases, relations, facts and source sentences.
 
@@ -112,7 +119,9 @@ def describe(
     from mxgraph.lookup import describe_entity
     from mxgraph.lookup_format import describe_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
+    backend = _backend(
+        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    )
     _emit(describe_report(describe_entity(backend, entity)), fmt)
 
 
@@ -157,6 +166,7 @@ def neighbors(
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """The entities related to an entity, up to --depth relations away.
 
@@ -166,7 +176,9 @@ def neighbors(
     from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
+    backend = _backend(
+        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    )
     found = find_neighbors(
         backend, entity, depth=depth, relation=relation, direction=direction, type=type_
     )
@@ -199,6 +211,7 @@ def path(
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """The shortest connection between two entities, as entity —relation→ entity chains.
 
@@ -211,7 +224,9 @@ def path(
     from mxgraph.lookup_format import path_report
     from mxgraph.paths import shortest_paths
 
-    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
+    backend = _backend(
+        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    )
     result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
     _emit(path_report(result), fmt)
     if result.length is None:
@@ -242,6 +257,7 @@ def search(
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
 
@@ -255,7 +271,9 @@ def search(
     from mxgraph.lookup import search_entities
     from mxgraph.lookup_format import search_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
+    backend = _backend(
+        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    )
     _emit(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
 
 
@@ -273,6 +291,7 @@ def stats(
     endpoint: EndpointOption = None,
     graph: GraphOption = None,
     user: UserOption = None,
+    infer: InferOption = False,
 ) -> None:
     """Triples, entities by class, relations by use, and the most connected entities.
 
@@ -286,5 +305,7 @@ def stats(
     from mxgraph.lookup import graph_stats
     from mxgraph.lookup_format import stats_report
 
-    backend = _backend(data, data_format, no_bundled, store, timeout, (endpoint, graph, user))
+    backend = _backend(
+        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    )
     _emit(stats_report(graph_stats(backend, top=top)), fmt)
