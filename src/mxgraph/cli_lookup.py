@@ -12,11 +12,10 @@ with one ``error:`` line and exit status 1.
 from __future__ import annotations
 
 import shutil
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mxgraph.backend import LocalBackend
 from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
@@ -30,8 +29,11 @@ from mxgraph.cli_common import (
     start_deadline,
     stdout_is_terminal,
 )
-from mxgraph.lookup import Direction
+from mxgraph.direction import Direction
 from mxgraph.output import Report, ReportFormat, render_report
+
+if TYPE_CHECKING:
+    from mxgraph.backend import LocalBackend
 
 app = typer.Typer(cls=MxGraphGroup)
 
@@ -60,6 +62,8 @@ def _backend(
     store: StoreOption,
     timeout: float,
 ) -> LocalBackend:
+    from mxgraph.backend import LocalBackend
+
     graph = open_store_from_options(data, data_format, no_bundled, store)
     return LocalBackend(graph, start_deadline(timeout))
 

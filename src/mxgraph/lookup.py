@@ -20,11 +20,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 
 import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
+from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, WD, curie
 from mxgraph.query import Term
@@ -38,14 +38,6 @@ from mxgraph.resolve import (
     resolve_entity,
     resolve_relation,
 )
-
-
-class Direction(str, Enum):
-    """Which way a relation runs: ``out`` from the entity looked at, ``in`` to it, or ``both``."""
-
-    OUT = "out"
-    IN = "in"
-    BOTH = "both"
 
 
 @dataclass(frozen=True, order=True)
