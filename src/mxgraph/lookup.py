@@ -648,14 +648,36 @@ SCORES = {
     "description substring": 20,
 }
 
+# {text_filter} keeps texts holding every word searched for (see _text_filter).
 _SEARCH_QUERY = """
-SELECT ?e ?field ?text {class_var} WHERE {{
+SELECT ?e ?field ?text ?label {class_var} WHERE {{
   {{ ?e skos:prefLabel ?text BIND("label" AS ?field) }}
   UNION {{ ?e skos:altLabel ?text BIND("alias" AS ?field) }}
   UNION {{ ?e dct:description ?text BIND("description" AS ?field) }}
+  {text_filter}
   {class_pattern}
   {entity_condition}
+  OPTIONAL {{ ?e skos:prefLabel ?label }}
 }}"""
+
+
+def _text_filter(query: str) -> str:
+    """A FILTER keeping only texts that contain every word of the normalized ``query``.
+
+    Every kind of match in :func:`match_score` needs each word of the query in
+    the text, so the store can drop the other texts. The patterns (from
+    :func:`~mxgraph.resolve.name_pattern`, accent and case variants included)
+    are written as escaped literals; empty when a word has characters they
+    do not cover, so every text is read.
+    """
+    from mxgraph.resolve import name_pattern
+
+    patterns = [name_pattern(word, anchored=False) for word in _WORD.findall(query)]
+    if not patterns or any(p is None for p in patterns):
+        return ""
+    tests = " && ".join(f"REGEX(LCASE(STR(?text)), {ox.Literal(p)})" for p in patterns if p)
+    return f"FILTER({tests})"
+
 
 _TYPES_QUERY = """
 SELECT ?node ?type ?label WHERE {{
@@ -725,18 +747,19 @@ def search_entities(
         class_var="?class" if class_ref else "",
         class_pattern="?e a/rdfs:subClassOf* ?class ." if class_ref else "",
         entity_condition=entity_condition("e"),
+        text_filter=_text_filter(query),
     )
     best: dict[str, tuple[int, str, str]] = {}
     labels: dict[str, list[ox.Literal]] = {}
-    for entity, field, name, *_ in backend.select(sparql, bindings).rows:
+    for entity, field, name, label, *_ in backend.select(sparql, bindings).rows:
         if not (
             isinstance(entity, ox.NamedNode)
             and isinstance(field, ox.Literal)
             and isinstance(name, ox.Literal)
         ):
             continue
-        if field.value == "label":
-            labels.setdefault(entity.value, []).append(name)
+        if isinstance(label, ox.Literal):
+            _add_label(labels, entity.value, label)
         score = match_score(query, name.value, field.value)
         if score and score > best.get(entity.value, (0, "", ""))[0]:
             best[entity.value] = (score, field.value, name.value)

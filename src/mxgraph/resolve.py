@@ -352,12 +352,15 @@ def _variants() -> dict[str, str]:
 _VARIANTS: dict[str, str] = {}
 
 
-def name_pattern(key: str, gap: str = r"\s+", edge: str = r"\s*") -> str | None:
+def name_pattern(
+    key: str, gap: str = r"\s+", edge: str = r"\s*", *, anchored: bool = True
+) -> str | None:
     """A regular expression matching every name that normalizes to ``key``, once lower-cased.
 
     ``key`` is a normalized name (:func:`normalize_name`); ``gap`` stands for
     its spaces and ``edge`` for what may surround it. ``None`` when ``key``
     holds characters the pattern does not cover (then every name is read).
+    Not ``anchored``, it matches names that contain such a text.
     The store uses it to pick candidate names, compared exactly afterwards.
 
     >>> import re
@@ -384,7 +387,8 @@ def name_pattern(key: str, gap: str = r"\s+", edge: str = r"\s*") -> str | None:
             parts.append(re.escape(char))
         else:
             return None
-    return f"^{edge}{''.join(parts)}{edge}$"
+    body = "".join(parts)
+    return f"^{edge}{body}{edge}$" if anchored else body
 
 
 # The patterns are written into the text as escaped literals (str() of a pyoxigraph
