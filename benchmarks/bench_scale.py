@@ -364,7 +364,9 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=HERE / "scale.png")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory(dir=args.data.parent if args.data.exists() else None) as tmp:
+    args.data.mkdir(parents=True, exist_ok=True)
+    # Stores go beside the generated data (git-ignored, same disk), never into the repository.
+    with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         for size in args.sizes:
             results.append(measure(size, args, Path(tmp)))
             (Path(tmp) / "partial.json").write_text(json.dumps(results))
