@@ -335,3 +335,21 @@ def test_package_exports_lookups_lazily() -> None:
         _ = mxgraph.no_such_name  # type: ignore[attr-defined]
     code = "import sys, mxgraph; assert 'mxgraph.lookup' not in sys.modules, sorted(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("merida", "Mérida", "usaid", "u.s.", "border 2020", "MEXICO", "initiative merida"),
+        *("ción", "--", "(.*)", 'x" } #', "a$", "é"),
+    ],
+)
+def test_search_prefilter_changes_no_answer(
+    store: MxStore, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store drops texts lacking a searched word; the hits are those of a full scan."""
+    import mxgraph.lookup
+
+    filtered = search_entities(store, text, limit=50)
+    monkeypatch.setattr(mxgraph.lookup, "_text_filter", lambda query: "")
+    assert filtered == search_entities(store, text, limit=50)

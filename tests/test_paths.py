@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mxgraph.errors import AmbiguousEntity, EntityNotFound
+from mxgraph.errors import AmbiguousEntity, EntityNotFound, MxGraphError
 from mxgraph.paths import (
     Edge,
     EntityGraph,
@@ -143,3 +143,33 @@ def test_pagerank_matches_networkx(graph: EntityGraph) -> None:
 
 def test_pagerank_of_an_empty_graph() -> None:
     assert pagerank(EntityGraph({}, {}, ())) == {}
+
+
+def test_search_agrees_with_networkx_on_the_whole_graph(store: MxStore, graph: EntityGraph) -> None:
+    """The breadth-first search finds every shortest path networkx finds on the full graph."""
+    import itertools
+
+    import networkx
+
+    nx_graph = graph.to_networkx()
+    names = ["mxd:chile", "mxd:usaid", "mxd:canada", "mxd:fulbright", "mxd:ibwc", "mxd:oecd"]
+    iris = [MXD + name.split(":")[1] for name in names if MXD + name.split(":")[1] in nx_graph]
+    assert len(iris) >= 4
+    for a, b in itertools.permutations(iris, 2):
+        expected = {tuple(p) for p in networkx.all_shortest_paths(nx_graph, a, b)}
+        result = shortest_paths(store, f"<{a}>", f"<{b}>", all_paths=True, limit=1000)
+        found = {(a, *(step.end.iri for step in p.steps)) for p in result.paths}
+        assert (result.length, found) == (len(next(iter(expected))) - 1, expected)
+        first = shortest_paths(store, f"<{a}>", f"<{b}>").paths[0]
+        assert first == result.paths[0]
+        for path in result.paths:
+            for step in path.steps:
+                stated = nx_graph.edges[step.start.iri, step.end.iri]["stated"]
+                assert len(step.relations) == len(
+                    {(e.predicate, e.subject == step.start.iri) for e in stated}
+                )
+
+
+def test_node_budget_stops_a_search(store: MxStore) -> None:
+    with pytest.raises(MxGraphError, match="path search gave up after reaching 3 entities"):
+        shortest_paths(store, "Chile", "Canada", node_budget=3)

@@ -209,3 +209,24 @@ def test_query_building_refuses_bad_variable_names() -> None:
 def test_local_names_resolve_with_spaces_or_hyphens(store: MxStore) -> None:
     assert resolve_entity(store, "fact sheet").curie == "mxd:fact-sheet"
     assert resolve_entity(store, "Fact-Sheet").curie == "mxd:fact-sheet"
+
+
+def test_store_side_prefilter_agrees_with_the_whole_index() -> None:
+    """Names are picked by a regular expression in the store; the answer is the whole index's."""
+    from mxgraph.resolve import load_entity_index, normalize_name
+
+    backend = LocalBackend(open_store(), timeout=None)
+    index = load_entity_index(backend)
+    names = {"Merida", "mérida", "fact sheet", "u.s.–mexico", "(.*)", "\\", "a$", "x) || true"}
+    for name in index.names[::29]:
+        names |= {name.text, name.text.upper(), normalize_name(name.text)}
+    for name in sorted(names):
+        try:
+            found = resolve_entity(backend, name).iri
+        except MxGraphError as error:
+            found = f"{type(error).__name__}: {error}"
+        try:
+            expected = index.resolve(name).iri
+        except MxGraphError as error:
+            expected = f"{type(error).__name__}: {error}"
+        assert found == expected, name

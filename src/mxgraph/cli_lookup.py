@@ -12,11 +12,10 @@ with one ``error:`` line and exit status 1.
 from __future__ import annotations
 
 import shutil
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mxgraph.backend import LocalBackend, SparqlBackend
 from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
@@ -36,9 +35,12 @@ from mxgraph.cli_common import (
     start_deadline,
     stdout_is_terminal,
 )
+from mxgraph.direction import Direction
 from mxgraph.errors import MxGraphError
-from mxgraph.lookup import Direction
 from mxgraph.output import Report, ReportFormat, render_report
+
+if TYPE_CHECKING:
+    from mxgraph.backend import SparqlBackend
 
 app = typer.Typer(cls=MxGraphGroup)
 
@@ -83,6 +85,8 @@ def _backend(
         )
     if graph is not None or user is not None:
         raise MxGraphError("--graph and --user apply to --endpoint only")
+    from mxgraph.backend import LocalBackend
+
     local_store = infer_if_asked(
         open_store_from_options(data, data_format, no_bundled, store), infer, timeout
     )

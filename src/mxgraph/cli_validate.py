@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,7 +26,9 @@ from mxgraph.cli_common import (
     open_store_from_options,
 )
 from mxgraph.errors import ValidationFailed
-from mxgraph.validate import ValidationReport, validate_store
+
+if TYPE_CHECKING:
+    from mxgraph.validate import ValidationReport
 
 app = typer.Typer(cls=MxGraphGroup)
 
@@ -76,6 +78,8 @@ def validate(
 ) -> None:
     """Check the graph against the SHACL shapes and the declared vocabulary (exit 1 if not)."""
     graph = open_store_from_options([*(files or ()), *(data or ())], data_format, no_bundled, store)
+    from mxgraph.validate import validate_store
+
     report = validate_store(graph)
     emit_bytes(render_report(report, fmt).encode(), None)
     if not report.conforms:

@@ -20,7 +20,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 
 import pyoxigraph as ox
 
@@ -32,6 +31,7 @@ from mxgraph.backend import (
     is_true,
     values_block,
 )
+from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, WD, curie
 from mxgraph.query import Term
@@ -45,14 +45,6 @@ from mxgraph.resolve import (
     resolve_entity,
     resolve_relation,
 )
-
-
-class Direction(str, Enum):
-    """Which way a relation runs: ``out`` from the entity looked at, ``in`` to it, or ``both``."""
-
-    OUT = "out"
-    IN = "in"
-    BOTH = "both"
 
 
 @dataclass(frozen=True, order=True)
@@ -666,14 +658,35 @@ SCORES = {
     "description substring": 20,
 }
 
+# {text_filter} keeps texts holding every word searched for (see _text_filter).
 _SEARCH_QUERY = """
-SELECT ?e ?field ?text {class_var} WHERE {{
+SELECT ?e ?field ?text ?label WHERE {{
   {{ ?e skos:prefLabel ?text BIND("label" AS ?field) }}
   UNION {{ ?e skos:altLabel ?text BIND("alias" AS ?field) }}
   UNION {{ ?e dct:description ?text BIND("description" AS ?field) }}
-  {class_pattern}
+  {text_filter}
   {entity_condition}
+  OPTIONAL {{ ?e skos:prefLabel ?label }}
 }}"""
+
+
+def _text_filter(query: str) -> str:
+    """A FILTER keeping only texts that contain every word of the normalized ``query``.
+
+    Every kind of match in :func:`match_score` needs each word of the query in
+    the text, so the store can drop the other texts. The patterns (from
+    :func:`~mxgraph.resolve.name_pattern`, accent and case variants included)
+    are written as escaped literals; empty when a word has characters they
+    do not cover, so every text is read.
+    """
+    from mxgraph.resolve import name_pattern
+
+    patterns = [name_pattern(word, anchored=False) for word in _WORD.findall(query)]
+    if not patterns or any(p is None for p in patterns):
+        return ""
+    tests = " && ".join(f"REGEX(LCASE(STR(?text)), {ox.Literal(p)})" for p in patterns if p)
+    return f"FILTER({tests})"
+
 
 _TYPES_QUERY = """
 SELECT ?node ?type ?label WHERE {{
@@ -736,29 +749,30 @@ def search_entities(
     if limit < 1:
         raise MxGraphError("--limit must be at least 1")
     class_ref = resolve_class(backend, type) if type is not None else None
-    bindings: dict[str, Term] = {}
-    if class_ref is not None:
-        bindings["class"] = ox.NamedNode(class_ref.iri)
+    # The class is checked by a second query over the matches: joined into this
+    # one, Virtuoso 7.2 drops rows of a transitive path beside several patterns.
     sparql = _SEARCH_QUERY.format(
-        class_var="?class" if class_ref else "",
-        class_pattern="?e a/rdfs:subClassOf* ?class ." if class_ref else "",
         entity_condition=entity_condition("e"),
+        text_filter=_text_filter(query),
     )
     best: dict[str, tuple[int, str, str]] = {}
     labels: dict[str, list[ox.Literal]] = {}
-    for entity, field, name, *_ in backend.select(sparql, bindings).rows:
+    for entity, field, name, label in backend.select(sparql).rows:
         if not (
             isinstance(entity, ox.NamedNode)
             and isinstance(field, ox.Literal)
             and isinstance(name, ox.Literal)
         ):
             continue
-        if field.value == "label":
-            labels.setdefault(entity.value, []).append(name)
+        if isinstance(label, ox.Literal):
+            _add_label(labels, entity.value, label)
         score = match_score(query, name.value, field.value)
         if score and score > best.get(entity.value, (0, "", ""))[0]:
             best[entity.value] = (score, field.value, name.value)
     check_deadline(backend)
+    if class_ref is not None:
+        of_class = _of_class(backend, list(best), class_ref)
+        best = {iri: found for iri, found in best.items() if iri in of_class}
     refs = {iri: EntityRef.of(iri, best_label(labels.get(iri, []))) for iri in best}
     ranked = sorted(best, key=lambda iri: (-best[iri][0], normalize_name(refs[iri].label), iri))
     top = ranked[:limit]

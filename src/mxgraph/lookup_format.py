@@ -65,10 +65,10 @@ from __future__ import annotations
 
 import textwrap
 
+from mxgraph.direction import Direction
 from mxgraph.lookup import (
     Centrality,
     Citation,
-    Direction,
     EntityDescription,
     GraphStats,
     Neighborhood,

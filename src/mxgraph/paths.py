@@ -1,12 +1,16 @@
-"""Paths between entities: the entity graph from one SPARQL query, searched with networkx.
+"""Paths between entities: breadth-first search over the entity graph, one query per level.
 
 The **entity graph** has the entities of :mod:`mxgraph.resolve` as nodes,
 except time nodes (``time:`` instants and intervals), and one edge per
 IRI-to-IRI triple between two such nodes, ``rdf:type`` and ``mx:citation``
 aside. Literals, source sentences and ontology terms (classes, units,
 qualifiers) are never stepping stones. Paths ignore the direction of
-relations; each step records which way its relations run. Nothing is cached
-between processes: the graph is read afresh from the store each time.
+relations; each step records which way its relations run.
+
+:func:`shortest_paths` never reads the whole graph: it searches from both
+ends at once and asks the store only for the neighbours of each level (so it
+works the same on a remote endpoint or a large store). :func:`load_entity_graph`
+reads the whole entity graph with one query, for statistics (PageRank).
 
 >>> from mxgraph.store import open_store
 >>> result = shortest_paths(open_store(), "Chile", "Canada")
@@ -19,12 +23,13 @@ Chile ←launched by, participant— Pacific Alliance —launched by, participan
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from mxgraph.backend import LocalBackend, Source, SparqlBackend, as_backend, check_deadline
+from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
 from mxgraph.resolve import (
     EntityIndex,
@@ -214,6 +219,102 @@ class PathResult:
 #: More shortest paths than this are not listed (``PathResult.truncated`` tells).
 MAX_PATHS = 100
 
+#: A path search that has reached this many nodes gives up (see :func:`shortest_paths`).
+NODE_BUDGET = 200_000
+
+# The entity-graph edges at one BFS frontier, either way, with labels. The frontier
+# travels as a VALUES block of IRIs; ?node must itself be a node of the entity graph
+# (the start or end may be an entity that is not, such as a time node). The
+# direction is a VALUES constant, not BIND(true): Virtuoso has no boolean and
+# mixes up BINDs in UNION branches beside a VALUES block.
+_FRONTIER_QUERY = """
+SELECT ?node ?p ?next ?forward ?plabel ?nextlabel WHERE {{
+  {values}
+  {{ ?node ?p ?next VALUES ?forward {{ "out" }} }}
+  UNION {{ ?next ?p ?node VALUES ?forward {{ "in" }} }}
+  FILTER(isIRI(?next) && ?next != ?node && ?p != rdf:type && ?p != mx:citation)
+  {next_condition}
+  OPTIONAL {{ ?p rdfs:label ?plabel }}
+  OPTIONAL {{ ?next skos:prefLabel ?nextlabel }}
+}}"""
+
+_NODE_QUERY = """
+SELECT ?node WHERE {{
+  {values}
+  {node_condition}
+}}"""
+
+
+class _Search:
+    """One side of a bidirectional breadth-first search, and what both sides have learnt.
+
+    ``distance`` maps each node reached from this side's root to its distance;
+    ``parents`` maps a node to the nodes one step closer to the root that reach
+    it. ``shared`` (both sides) holds the stated edges between explored pairs,
+    node labels and relation labels.
+    """
+
+    def __init__(self, root: str, shared: _Explored) -> None:
+        self.distance = {root: 0}
+        self.parents: dict[str, set[str]] = {root: set()}
+        self.frontier = [root]
+        self.depth = 0
+        self.shared = shared
+
+    def expand(self, backend: SparqlBackend) -> list[str]:
+        """Reach the next level with one query; returns the nodes first reached."""
+        rows = backend.select(
+            _FRONTIER_QUERY.format(
+                values=values_block("node", [ox.NamedNode(iri) for iri in self.frontier]),
+                next_condition=graph_node_condition("next"),
+            )
+        ).rows
+        self.depth += 1
+        reached: list[str] = []
+        for node, p, nxt, forward, plabel, nextlabel in rows:
+            if not (
+                isinstance(node, ox.NamedNode)
+                and isinstance(p, ox.NamedNode)
+                and isinstance(nxt, ox.NamedNode)
+            ):
+                continue
+            known = self.distance.get(nxt.value)
+            if known is not None and known < self.depth:
+                continue  # an edge back up the tree or within a level: on no shortest path
+            if known is None:
+                self.distance[nxt.value] = self.depth
+                self.parents[nxt.value] = set()
+                reached.append(nxt.value)
+            self.parents[nxt.value].add(node.value)
+            is_forward = isinstance(forward, ox.Literal) and forward.value == "out"
+            edge = (
+                Edge(node.value, p.value, nxt.value)
+                if is_forward
+                else Edge(nxt.value, p.value, node.value)
+            )
+            self.shared.add(edge, p.value, plabel, nxt.value, nextlabel)
+        self.frontier = sorted(reached)
+        return reached
+
+
+@dataclass
+class _Explored:
+    """Edges, node labels and relation labels seen by a path search."""
+
+    edges: dict[frozenset[str], set[Edge]]
+    node_labels: dict[str, list[ox.Literal]]
+    relation_labels: dict[str, list[ox.Literal]]
+
+    def add(self, edge: Edge, predicate: str, plabel: object, node: str, nodelabel: object) -> None:
+        self.edges.setdefault(frozenset((edge.subject, edge.object)), set()).add(edge)
+        for table, key, label in (
+            (self.relation_labels, predicate, plabel),
+            (self.node_labels, node, nodelabel),
+        ):
+            found = table.setdefault(key, [])
+            if isinstance(label, ox.Literal) and label not in found:
+                found.append(label)
+
 
 def shortest_paths(
     source: Source,
@@ -223,12 +324,19 @@ def shortest_paths(
     max_length: int | None = None,
     all_paths: bool = False,
     limit: int = MAX_PATHS,
+    node_budget: int = NODE_BUDGET,
 ) -> PathResult:
     """The shortest connection between the entities named ``start`` and ``end``.
 
     One path (the first by labels, so the answer is stable) or, with
-    ``all_paths``, every shortest path up to ``limit``. No path, or none of at
-    most ``max_length`` steps, gives a result with ``length`` ``None``.
+    ``all_paths``, every shortest path up to ``limit``, first by labels. No
+    path, or none of at most ``max_length`` steps, gives a result with
+    ``length`` ``None``.
+
+    The search is breadth first from both ends at once, one SPARQL query per
+    level of the smaller side, so it reads only the neighbourhoods it needs
+    and never the whole graph. A search that reaches more than
+    ``node_budget`` nodes stops with an error suggesting ``--max-length``.
 
     >>> from mxgraph.store import open_store
     >>> store = open_store()
@@ -238,61 +346,141 @@ def shortest_paths(
     ()
     """
     backend = as_backend(source)
-    if not isinstance(backend, LocalBackend):
-        # A server: search from both ends by neighbor queries, never reading the whole graph.
-        from mxgraph.path_search import bidirectional_shortest_paths
-
-        return bidirectional_shortest_paths(
-            backend, start, end, max_length=max_length, all_paths=all_paths, limit=limit
-        )
-    import networkx
-
-    index = load_entity_index(backend)
-    start_ref, end_ref = _resolve(backend, index, start), _resolve(backend, index, end)
+    start_ref, end_ref = _resolve(backend, start), _resolve(backend, end)
     check_deadline(backend)
-    graph = load_entity_graph(backend, index)
-    check_deadline(backend)
-    empty = PathResult(start_ref, end_ref, None, (), max_length)
     if start_ref.iri == end_ref.iri:
         return PathResult(start_ref, end_ref, 0, (Path(()),), max_length)
-    nx_graph = graph.to_networkx()
-    if start_ref.iri not in nx_graph or end_ref.iri not in nx_graph:
+    empty = PathResult(start_ref, end_ref, None, (), max_length)
+    if not _are_graph_nodes(backend, (start_ref.iri, end_ref.iri)):
         return empty
-    try:
-        found = networkx.all_shortest_paths(nx_graph, start_ref.iri, end_ref.iri)
-        first = next(found)
-    except networkx.NetworkXNoPath:
-        return empty
-    if max_length is not None and len(first) - 1 > max_length:
-        return empty
-    # all_shortest_paths yields in an order that depends on insertion; sort for stable output.
-    node_lists = sorted(
-        itertools.chain([first], itertools.islice(found, 10 * limit)),
-        key=lambda nodes: [(graph.nodes[n].label, n) for n in nodes],
-    )
-    paths = [_path(graph, nx_graph, nodes) for nodes in node_lists]
-    chosen = paths[:limit] if all_paths else paths[:1]
+    explored = _Explored({}, {}, {})
+    forward, backward = _Search(start_ref.iri, explored), _Search(end_ref.iri, explored)
+    meeting: list[str] = []
+    while not meeting:
+        if max_length is not None and forward.depth + backward.depth >= max_length:
+            return empty
+        if not forward.frontier or not backward.frontier:
+            return empty
+        check_deadline(backend)
+        side, other = (
+            (forward, backward)
+            if len(forward.frontier) <= len(backward.frontier)
+            else (backward, forward)
+        )
+        reached = side.expand(backend)
+        meeting = sorted(iri for iri in reached if iri in other.distance)
+        if len(forward.distance) + len(backward.distance) > node_budget and not meeting:
+            raise MxGraphError(
+                f"path search gave up after reaching {node_budget} entities without "
+                "connecting them; give a smaller --max-length"
+            )
+    check_deadline(backend)
+    length = forward.depth + backward.depth
+    refs = {start_ref.iri: start_ref, end_ref.iri: end_ref}
+
+    def ref(iri: str) -> EntityRef:
+        if iri not in refs:
+            refs[iri] = EntityRef.of(iri, best_label(explored.node_labels.get(iri, [])))
+        return refs[iri]
+
+    # Forward links of the shortest-path DAG: first from the start to the meeting
+    # nodes (reversed parent links of the forward side, kept only where they lead
+    # to a meeting node), then from the meeting nodes to the end (parents of the
+    # backward side).
+    children: dict[str, set[str]] = {}
+    useful, level = set(meeting), set(meeting)
+    while level:
+        above: set[str] = set()
+        for iri in level:
+            for parent in forward.parents[iri]:
+                children.setdefault(parent, set()).add(iri)
+                above.add(parent)
+        useful |= above
+        level = above
+    for iri, parents in backward.parents.items():
+        children.setdefault(iri, set()).update(parents)
+    paths: list[Path] = []
+    wanted = limit + 1 if all_paths else 1
+    for nodes in _paths_in_label_order(start_ref.iri, end_ref.iri, length, children, ref):
+        paths.append(_path(explored, ref, nodes))
+        if len(paths) >= wanted:
+            break
     truncated = all_paths and len(paths) > limit
-    return PathResult(start_ref, end_ref, len(first) - 1, tuple(chosen), max_length, truncated)
+    return PathResult(start_ref, end_ref, length, tuple(paths[:limit]), max_length, truncated)
 
 
-def _resolve(backend: SparqlBackend, index: EntityIndex, name: str) -> EntityRef:
-    from mxgraph.resolve import parse_iri, resolve_entity
+def _paths_in_label_order(
+    start: str,
+    end: str,
+    length: int,
+    children: dict[str, set[str]],
+    ref: Callable[[str], EntityRef],
+) -> Iterator[list[str]]:
+    """The paths of ``length`` steps from ``start`` to ``end``, ordered by their nodes' labels.
 
-    if parse_iri(name) is not None:
-        return resolve_entity(backend, name)
-    return index.resolve(name)
+    Depth first, children in label order: paths come out sorted by the list
+    of (label, IRI) of their nodes, and the first is found without listing
+    the others.
+    """
+    stack: list[tuple[list[str], Iterator[str]]] = []
+
+    def ordered(iri: str) -> Iterator[str]:
+        following = children.get(iri, set())
+        return iter(sorted(following, key=lambda n: (ref(n).label, n)))
+
+    stack.append(([start], ordered(start)))
+    while stack:
+        nodes, pending = stack[-1]
+        nxt = next(pending, None)
+        if nxt is None:
+            stack.pop()
+            continue
+        if nxt in nodes:
+            continue
+        extended = [*nodes, nxt]
+        if nxt == end:
+            if len(extended) - 1 == length:
+                yield extended
+            continue
+        if len(extended) - 1 < length:
+            stack.append((extended, ordered(nxt)))
 
 
-def _path(graph: EntityGraph, nx_graph: networkx.Graph, nodes: list[str]) -> Path:
+def _are_graph_nodes(backend: SparqlBackend, iris: Sequence[str]) -> bool:
+    """Whether every one of ``iris`` is a node of the entity graph (see the module docstring)."""
+    sparql = _NODE_QUERY.format(
+        values=values_block("node", [ox.NamedNode(iri) for iri in iris]),
+        node_condition=graph_node_condition("node"),
+    )
+    found = {
+        row[0].value for row in backend.select(sparql).rows if isinstance(row[0], ox.NamedNode)
+    }
+    return found == set(iris)
+
+
+def _resolve(backend: SparqlBackend, name: str) -> EntityRef:
+    from mxgraph.resolve import resolve_entity
+
+    return resolve_entity(backend, name)
+
+
+def _path(explored: _Explored, ref: Callable[[str], EntityRef], nodes: list[str]) -> Path:
     steps = []
     for a, b in itertools.pairwise(nodes):
-        stated: list[Edge] = nx_graph.edges[a, b]["stated"]
+        stated = explored.edges[frozenset((a, b))]
         relations = sorted(
-            {StepRelation(graph.relations[e.predicate], e.subject == a) for e in stated},
+            {
+                StepRelation(
+                    TermRef.of(
+                        e.predicate, best_label(explored.relation_labels.get(e.predicate, []))
+                    ),
+                    e.subject == a,
+                )
+                for e in stated
+            },
             key=lambda r: (not r.forward, r.relation.label),
         )
-        steps.append(Step(graph.nodes[a], graph.nodes[b], tuple(relations)))
+        steps.append(Step(ref(a), ref(b), tuple(relations)))
     return Path(tuple(steps))
 
 

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from mxgraph.backend import Source, SparqlBackend, as_backend, is_true
 from mxgraph.errors import AmbiguousEntity, EntityNotFound
 from mxgraph.namespaces import MXD, PREFIXES, TIME, curie
+from mxgraph.query import Term
 
 #: SPARQL keeping ``?e`` only if it is an entity (other variables: :func:`entity_condition`).
 #: The classes are listed with IN, not VALUES: Virtuoso drops a query's own VALUES
@@ -54,13 +55,12 @@ def entity_condition(variable: str) -> str:
     return re.sub(r"\?e(?![A-Za-z0-9])", f"?{variable}", ENTITY_CONDITION)
 
 
-_PUNCTUATION = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-    }
-)
+_PUNCTUATION_MAP = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+}
+_PUNCTUATION = str.maketrans(_PUNCTUATION_MAP)
 
 
 def normalize_name(text: str) -> str:
@@ -247,15 +247,21 @@ def load_entity_index(source: Source) -> EntityIndex:
     >>> index.labels["https://w3id.org/mxgraph/id/mexico"]
     'Mexico'
     """
-    backend = as_backend(source)
+    return _index_from_rows(as_backend(source).select(_INDEX_QUERY).rows)
+
+
+def _index_from_rows(rows: Iterable[tuple[Term | None, ...]]) -> EntityIndex:
     preferred: dict[str, list[ox.Literal]] = {}
     names: list[EntityName] = []
-    for entity, alias, name in backend.select(_INDEX_QUERY).rows:
+    for entity, alias, name, *label in rows:
         if not isinstance(entity, ox.NamedNode) or not isinstance(name, ox.Literal):
             continue
         is_alias = is_true(alias)
         if not is_alias:
             preferred.setdefault(entity.value, []).append(name)
+        # Rows may carry the entity's preferred label too (when only an alias was picked).
+        if label and isinstance(label[0], ox.Literal):
+            preferred.setdefault(entity.value, []).append(label[0])
         names.append(EntityName(entity.value, name.value, is_alias, normalize_name(name.value)))
     labels = {iri: best_label(literals) or curie(iri) for iri, literals in preferred.items()}
     ordered = sorted(set(names), key=lambda n: (n.iri, n.alias, n.text))
@@ -325,7 +331,104 @@ def resolve_entity(source: Source, name: str) -> EntityRef:
     iri = parse_iri(name)
     if iri is not None:
         return _entity_by_iri(backend, iri, name)
+    candidates = _candidate_index(backend, name)
+    if candidates is not None:
+        try:
+            return candidates.resolve(name)
+        except EntityNotFound:
+            pass  # suggestions need every name: read the whole index below
     return load_entity_index(backend).resolve(name)
+
+
+def _variants() -> dict[str, str]:
+    """For each ASCII letter, the Latin letters that :func:`normalize_name` turns into it."""
+    found: dict[str, set[str]] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = normalize_name(char)
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            found.setdefault(base, set()).update({char, char.lower(), char.upper()})
+    return {base: "".join(sorted(chars)) for base, chars in found.items()}
+
+
+_VARIANTS: dict[str, str] = {}
+
+
+def name_pattern(
+    key: str, gap: str = r"\s+", edge: str = r"\s*", *, anchored: bool = True
+) -> str | None:
+    """A regular expression matching every name that normalizes to ``key``, once lower-cased.
+
+    ``key`` is a normalized name (:func:`normalize_name`); ``gap`` stands for
+    its spaces and ``edge`` for what may surround it. ``None`` when ``key``
+    holds characters the pattern does not cover (then every name is read).
+    Not ``anchored``, it matches names that contain such a text.
+    The store uses it to pick candidate names, compared exactly afterwards.
+
+    >>> import re
+    >>> pattern = name_pattern("merida initiative")
+    >>> bool(re.fullmatch(pattern.replace(r"\\p{M}", ""), " mérida  initiative"))
+    True
+    """
+    if not key.isascii():
+        return None
+    if not _VARIANTS:
+        _VARIANTS.update(_variants())
+    parts = []
+    for char in key:
+        if char == " ":
+            parts.append(gap)
+        elif char.isalpha():
+            parts.append(f"[{char}{_VARIANTS.get(char, '')}]" + r"\p{M}*")
+        elif char in "'\"-":
+            same = "".join(k for k, v in _PUNCTUATION_MAP.items() if v == char)
+            parts.append(f"[{re.escape(char)}{same}]")
+        elif char.isalnum():
+            parts.append(char)
+        elif char.isprintable():
+            parts.append(re.escape(char))
+        else:
+            return None
+    body = "".join(parts)
+    return f"^{edge}{body}{edge}$" if anchored else body
+
+
+# The patterns are written into the text as escaped literals (str() of a pyoxigraph
+# Literal, like values_block): Oxigraph compiles a constant pattern once, but a
+# bound one again for every row.
+_CANDIDATES_QUERY = """
+SELECT ?e ?alias ?name ?label WHERE {{{{
+  {{{{
+    {{{{ ?e skos:prefLabel ?name BIND(false AS ?alias) }}}}
+    UNION
+    {{{{ ?e skos:altLabel ?name BIND(true AS ?alias) }}}}
+    FILTER(REGEX(LCASE(STR(?name)), {{pattern}}))
+  }}}} UNION {{{{
+    ?e skos:prefLabel ?name BIND(false AS ?alias)
+    FILTER(STRSTARTS(STR(?e), "{mxd}") && REGEX(LCASE(STR(?e)), {{local}}))
+  }}}}
+  {condition}
+  OPTIONAL {{{{ ?e skos:prefLabel ?label }}}}
+}}}}""".format(mxd=MXD, condition=ENTITY_CONDITION.replace("{", "{{").replace("}", "}}"))
+
+
+def _candidate_index(backend: SparqlBackend, name: str) -> EntityIndex | None:
+    """The entities whose names could be ``name``, picked by the store; ``None``: cannot tell.
+
+    The patterns accept every spelling that normalizes to the name (and a few
+    more), so the exact comparison that follows finds what the whole index
+    would give; only the entities' own names travel from the store.
+    """
+    key = normalize_name(name)
+    words = _words(key) or ""
+    pattern = name_pattern(key)
+    dashes = "".join(k for k, v in _PUNCTUATION_MAP.items() if v == "-")
+    local = name_pattern(words, gap=f"[-{dashes}]+", edge=f"[-{dashes}]*")
+    if pattern is None or local is None:
+        return None
+    local = "^" + re.escape(MXD) + local[1:]
+    sparql = _CANDIDATES_QUERY.format(pattern=ox.Literal(pattern), local=ox.Literal(local))
+    return _index_from_rows(backend.select(sparql).rows)
 
 
 def _entity_by_iri(backend: SparqlBackend, iri: str, text: str) -> EntityRef:

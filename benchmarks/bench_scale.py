@@ -1,0 +1,383 @@
+"""Scale benchmark: mxgraph against the oxigraph CLI and plain rdflib, 10^4 to 10^7 triples.
+
+    python benchmarks/bench_scale.py --sizes 1e4 1e5 1e6 [--rdflib-timeout 120]
+
+For each size: generate synthetic data (benchmarks/generate.py, N-Triples),
+bulk-load it with ``mxgraph load --store`` and ``oxigraph load`` (wall time,
+triples/s, peak RSS), then time every named query and the lookups
+(``describe``, ``neighbors``, ``search``, ``stats``, ``path`` between two
+distant entities) on the store: as whole ``mxgraph`` processes, and in
+process (library call on an open store) where process start would dominate.
+The oxigraph CLI runs the same named queries; its in-process figure is its
+process time minus that of ``ASK {}``. rdflib parses the N-Triples into an
+in-memory Graph and runs the named queries with its own SPARQL engine, in a
+child process stopped at ``--rdflib-timeout``. Writes benchmarks/RESULTS.md
+and benchmarks/scale.png (matplotlib: ``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (benchmarks/generate.py, beside this file)
+
+LOOKUPS = {
+    "describe": lambda units: ["describe", "mxd:syn-country-0-0"],
+    "neighbors": lambda units: ["neighbors", "mxd:syn-country-0-0", "--depth", "2"],
+    "search": lambda units: ["search", "Trade Agreement", "--limit", "5"],
+    "stats": lambda units: ["stats", "--top", "5"],
+    "path": lambda units: ["path", "mxd:syn-country-0-1", f"mxd:syn-country-{units // 2}-2"],
+}
+
+
+def executable(name: str) -> list[str]:
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} not found: install it (pip install -e '.[test,bench]')")
+    return [found]
+
+
+def timed(command: list[str], timeout: float = 3600) -> tuple[float | None, int]:
+    """Wall seconds and peak RSS (KiB) of a process; seconds ``None`` if it failed or timed out."""
+    has_time = Path("/usr/bin/time").exists()
+    wrapped = ["/usr/bin/time", "-f", "%M", *command] if has_time else command
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(wrapped, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None, 0
+    elapsed = time.perf_counter() - start
+    lines = done.stderr.decode(errors="replace").strip().splitlines()
+    rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    if done.returncode != 0:
+        sys.stderr.write(f"failed: {' '.join(command)}\n{done.stderr.decode()[-2000:]}\n")
+        return None, rss
+    return elapsed, rss
+
+
+def median_time(command: list[str], runs: int, timeout: float = 3600) -> tuple[float | None, int]:
+    """Median wall seconds (one run only when it takes over 10 s) and peak RSS."""
+    results = [timed(command, timeout)]
+    if results[0][0] is not None and results[0][0] < 10:
+        results += [timed(command, timeout) for _ in range(runs - 1)]
+    times = [t for t, _ in results if t is not None]
+    return (statistics.median(times) if len(times) == len(results) else None), max(
+        r for _, r in results
+    )
+
+
+IN_PROCESS = r"""
+import json, sys, time
+from mxgraph.backend import LocalBackend
+from mxgraph.query import list_named_queries, run_query
+from mxgraph.store import open_store
+from mxgraph import lookup, paths
+store_dir, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+store = open_store(store_dir=store_dir)
+calls = {q.name: (lambda q=q: run_query(store, q.sparql, timeout=None))
+         for q in list_named_queries()}
+b = LocalBackend(store, timeout=None)
+calls["describe"] = lambda: lookup.describe_entity(b, "mxd:syn-country-0-0")
+calls["neighbors"] = lambda: lookup.neighbors(b, "mxd:syn-country-0-0", depth=2)
+calls["search"] = lambda: lookup.search_entities(b, "Trade Agreement", limit=5)
+calls["stats"] = lambda: lookup.graph_stats(b, top=5)
+far = f"mxd:syn-country-{units // 2}-2"
+calls["path"] = lambda: paths.shortest_paths(b, "mxd:syn-country-0-1", far)
+out = {}
+for name, call in calls.items():
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter(); call(); times.append(time.perf_counter() - start)
+        if times[-1] > 10:
+            break  # one run of a slow call is enough
+    out[name] = sorted(times)[len(times) // 2]
+    print(json.dumps(out), flush=True)
+"""
+
+RDFLIB = r"""
+import json, sys, time
+import rdflib
+from mxgraph.namespaces import sparql_prologue
+from mxgraph.query import list_named_queries
+path, bundled = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+graph = rdflib.Graph()
+for f in bundled:
+    graph.parse(f, format="turtle")
+graph.parse(path, format="nt")
+out = {"load": time.perf_counter() - start}
+print(json.dumps(out), flush=True)
+for q in list_named_queries():
+    start = time.perf_counter()
+    list(graph.query(sparql_prologue() + "\n" + q.sparql))
+    out[q.name] = time.perf_counter() - start
+    print(json.dumps(out), flush=True)
+"""
+
+
+def rdflib_times(nt: Path, timeout: float) -> dict[str, float]:
+    """rdflib load and per-query seconds; whatever was not done within ``timeout`` is missing."""
+    from mxgraph import resources
+
+    files = [str(p) for p in resources.bundled_files()]
+    return partial_json([sys.executable, "-c", RDFLIB, str(nt), *files], timeout)
+
+
+def partial_json(command: list[str], timeout: float) -> dict[str, float]:
+    """The last JSON line a child printed before it ended or was stopped at ``timeout``."""
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        output = done.stdout
+    except subprocess.TimeoutExpired as expired:
+        output = expired.stdout or b""
+    lines = output.decode().strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, object]:
+    from mxgraph.query import list_named_queries
+
+    units = generate.units_for(size)
+    nt, _ttl, count = generate.write(units, args.data)
+    mxgraph, oxigraph = executable("mxgraph"), executable("oxigraph")
+    result: dict[str, object] = {"size": size, "triples": count, "units": units}
+    mx_store, ox_store = work / f"mx-{units}", work / f"ox-{units}"
+    from mxgraph import resources
+
+    bundled = [str(p) for p in resources.bundled_files()]
+    seconds, rss = timed([*mxgraph, "load", str(nt), "--store", str(mx_store)])
+    result["mx_load"], result["mx_load_rss"] = seconds, rss
+    seconds, rss = timed(
+        [*oxigraph, "load", "--location", str(ox_store), "--file", str(nt), *bundled]
+    )
+    result["ox_load"], result["ox_load_rss"] = seconds, rss
+    sys.stderr.write(f"{count} triples loaded\n")
+    cli: dict[str, float | None] = {}
+    ox: dict[str, float | None] = {}
+    peak = 0
+    ask = work / "ask.rq"
+    ask.write_text("ASK {}\n")
+    ox_start, _ = median_time(
+        [
+            *oxigraph,
+            "query",
+            "--location",
+            str(ox_store),
+            "--query-file",
+            str(ask),
+            "--results-format",
+            "json",
+        ],
+        args.runs,
+    )
+    from mxgraph.namespaces import sparql_prologue
+
+    for query in list_named_queries():
+        cli[query.name], rss = median_time(
+            [
+                *mxgraph,
+                "query",
+                "--named",
+                query.name,
+                "--format",
+                "csv",
+                "--store",
+                str(mx_store),
+                "--timeout",
+                "0",
+            ],
+            args.runs,
+        )
+        peak = max(peak, rss)
+        qfile = work / f"{query.name}.rq"
+        qfile.write_text(sparql_prologue() + "\n" + query.sparql)
+        ox[query.name], _ = median_time(
+            [
+                *oxigraph,
+                "query",
+                "--location",
+                str(ox_store),
+                "--query-file",
+                str(qfile),
+                "--results-format",
+                "csv",
+            ],
+            args.runs,
+        )
+    for name, lookup_args in LOOKUPS.items():
+        cli[name], rss = median_time(
+            [
+                *mxgraph,
+                *lookup_args(units),
+                "--format",
+                "json",
+                "--store",
+                str(mx_store),
+                "--timeout",
+                "0",
+            ],
+            args.runs,
+            args.lookup_timeout,
+        )
+        peak = max(peak, rss)
+    result["in_process"] = partial_json(
+        [sys.executable, "-c", IN_PROCESS, str(mx_store), str(args.runs), str(units)],
+        args.lookup_timeout * 4,
+    )
+    result["cli"], result["ox"], result["ox_start"] = cli, ox, ox_start
+    result["lookup_rss"] = peak
+    sys.stderr.write(f"{count} triples: queries done; rdflib next\n")
+    result["rdflib"] = rdflib_times(nt, args.rdflib_timeout)
+    shutil.rmtree(mx_store, ignore_errors=True)
+    shutil.rmtree(ox_store, ignore_errors=True)
+    return result
+
+
+def ms(value: object) -> str:
+    return f"{float(value) * 1000:.0f}" if isinstance(value, (int, float)) else "-"
+
+
+def write_results(results: list[dict[str, object]], args: argparse.Namespace) -> str:
+    lines = [
+        "# Scale benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
+        f"{_cpus()} CPUs, Python {platform.python_version()}. Median of {args.runs} runs. "
+        f"rdflib capped at {args.rdflib_timeout:.0f} s per size (load and queries together). "
+        "Generated with `python benchmarks/bench_scale.py --sizes "
+        + " ".join(f"{s:g}" for s in args.sizes)
+        + "`.",
+        "",
+        "## Load (`mxgraph load --store` vs `oxigraph load`, bundled graph included)",
+        "",
+        "| triples | mxgraph s | mxgraph triples/s | oxigraph s | oxigraph triples/s "
+        "| mxgraph/oxigraph rate | mxgraph peak RSS MiB | rdflib parse s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n = int(r["triples"])  # type: ignore[call-overload]
+        mx, ox = r["mx_load"], r["ox_load"]
+        mx_rate = n / mx if isinstance(mx, float) else None
+        ox_rate = n / ox if isinstance(ox, float) else None
+        ratio = f"{mx_rate / ox_rate:.0%}" if mx_rate and ox_rate else "-"
+        rl = r["rdflib"].get("load") if isinstance(r["rdflib"], dict) else None
+        lines.append(
+            f"| {n:,} | {mx if mx is None else f'{mx:.2f}'} | {mx_rate or 0:,.0f} | "
+            f"{ox if ox is None else f'{ox:.2f}'} | {ox_rate or 0:,.0f} | {ratio} | "
+            f"{int(r['mx_load_rss']) // 1024} | "  # type: ignore[call-overload]
+            f"{f'{rl:.1f}' if rl else f'over {args.rdflib_timeout:.0f} s'} |"
+        )
+    for r in results:
+        n = int(r["triples"])  # type: ignore[call-overload]
+        cli, ox = r["cli"], r["ox"]
+        inproc, rdfl = r["in_process"], r["rdflib"]
+        assert isinstance(cli, dict) and isinstance(ox, dict) and isinstance(inproc, dict)
+        assert isinstance(rdfl, dict)
+        start = r["ox_start"] if isinstance(r["ox_start"], float) else 0.0
+        lines += [
+            "",
+            f"## Queries and lookups at {n:,} triples (ms; peak RSS of lookups "
+            f"{int(r['lookup_rss']) // 1024} MiB)",  # type: ignore[call-overload]
+            "",
+            "oxigraph in-process = its process time minus its `ASK {}` time "
+            f"({start * 1000:.0f} ms).",
+            "",
+            "| case | mxgraph process | mxgraph in process | oxigraph process "
+            "| oxigraph in process | mxgraph/oxigraph (in process) | rdflib | rdflib/mxgraph |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name in cli:
+            ox_proc = ox.get(name)
+            ox_in = max(ox_proc - start, 0.001) if isinstance(ox_proc, float) else None
+            mx_in = inproc.get(name)
+            ratio = f"{mx_in / ox_in:.1f}x" if mx_in and ox_in else "-"
+            rl = rdfl.get(name)
+            rl_text = (
+                ms(rl)
+                if rl is not None
+                else (f"over {args.rdflib_timeout:.0f} s" if name in ox else "-")
+            )
+            rl_ratio = f"{rl / mx_in:.0f}x" if rl and mx_in else "-"
+            lines.append(
+                f"| {name} | {ms(cli[name])} | {ms(mx_in)} | {ms(ox_proc)} | {ms(ox_in)} | "
+                f"{ratio} | {rl_text} | {rl_ratio} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def plot(results: list[dict[str, object]], target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [int(r["triples"]) for r in results]  # type: ignore[call-overload]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for key, label in (("mx_load", "mxgraph load"), ("ox_load", "oxigraph load")):
+        left.plot(sizes, [r[key] for r in results], marker="o", label=label)
+    rdflib_load = [r["rdflib"].get("load") for r in results]  # type: ignore[union-attr]
+    left.plot(sizes, rdflib_load, marker="o", label="rdflib parse")
+    left.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Load")
+    left.legend()
+    for name in ("describe", "path", "search", "stats"):
+        right.plot(
+            sizes,
+            [r["in_process"].get(name) for r in results],  # type: ignore[union-attr]
+            marker="o",
+            label=f"mxgraph {name}",
+        )
+    right.set(
+        xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Lookups (in process)"
+    )
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(target, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1e4, 1e5, 1e6])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rdflib-timeout", type=float, default=120.0, metavar="SECONDS")
+    parser.add_argument("--lookup-timeout", type=float, default=120.0, metavar="SECONDS")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--plot", type=Path, default=HERE / "scale.png")
+    args = parser.parse_args()
+    results = []
+    args.data.mkdir(parents=True, exist_ok=True)
+    # Stores go beside the generated data (git-ignored, same disk), never into the repository.
+    with tempfile.TemporaryDirectory(dir=args.data) as tmp:
+        for size in args.sizes:
+            results.append(measure(size, args, Path(tmp)))
+            (Path(tmp) / "partial.json").write_text(json.dumps(results))
+            args.results.write_text(write_results(results, args))
+            sys.stderr.write(f"wrote {args.results}\n")
+    (args.data / "results.json").write_text(json.dumps(results, indent=1))
+    try:
+        plot(results, args.plot)
+    except ImportError:
+        sys.stderr.write("matplotlib missing: no plot (pip install -e '.[bench]')\n")
+
+
+if __name__ == "__main__":
+    main()
