@@ -253,3 +253,37 @@ def _ontology() -> str:
     from mxgraph.resources import ontology_files
 
     return str(ontology_files()[0])
+
+
+def test_main_builds_only_the_command_named() -> None:
+    from mxgraph.cli import _app_for
+
+    single = _app_for(["describe", "USAID"])
+    assert [info.callback.__name__ for info in single.registered_commands if info.callback] == [
+        "describe"
+    ]
+    for argv in ([], ["--help"], ["querry"], ["-h", "query"]):
+        assert _app_for(argv) is app
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "out_start", "err"),
+    [
+        (["query", "ASK { mx:Country a owl:Class }"], 0, "true\n", ""),
+        (["describe", "Atlantis"], 1, "", "error: no entity named 'Atlantis'"),
+        (["querry"], 2, "", "No such command 'querry'"),
+        (["path", "--help"], 0, "The shortest connection between two entities", ""),
+    ],
+)
+def test_entry_point_runs_one_command_like_the_whole_app(
+    args: list[str], code: int, out_start: str, err: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "from mxgraph.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == code
+    assert out_start in done.stdout if out_start else done.stdout == ""
+    assert err in done.stderr if err else done.stderr == ""

@@ -278,7 +278,9 @@ def _app_for(argv: list[str]) -> typer.Typer:
         return app
     commands = [*app.registered_commands]
     for group in app.registered_groups:
-        if group.name is None and group.typer_instance is not None:
+        # add_typer without a name merges the commands (typer keeps a placeholder name).
+        unnamed = getattr(group.name, "value", group.name) is None
+        if unnamed and group.typer_instance is not None:
             commands += group.typer_instance.registered_commands
     for info in commands:
         name = info.name or (info.callback.__name__ if info.callback else "")
