@@ -57,7 +57,8 @@ def _new_app() -> typer.Typer:
         cls=MxGraphGroup,
         help=(
             "A knowledge graph of U.S.–Mexico relations: query it, look up entities and the"
-            " paths between them, validate it, export it and load data into a store."
+            " paths between them, validate, export and draw it, load it into a store or push"
+            " it to a SPARQL server."
         ),
         no_args_is_help=True,
         add_completion=False,
