@@ -33,7 +33,6 @@ from mxgraph.cli_common import (
     UserOption,
     emit_bytes,
     emit_result,
-    infer_if_asked,
     open_endpoint,
     open_store_from_options,
     print_error,
@@ -173,9 +172,8 @@ def query(
     if allow_update and store is None:
         raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
     local_store = open_store_from_options(
-        data, data_format, no_bundled, store, writable=allow_update
+        data, data_format, no_bundled, store, writable=allow_update, infer=infer, timeout=timeout
     )
-    local_store = infer_if_asked(local_store, infer, timeout)
     deadline = start_deadline(timeout)
     result = run_query(
         local_store,
@@ -219,8 +217,8 @@ def export(
 
     With --infer the entailments are written too (the materialised graph).
     """
-    graph = infer_if_asked(
-        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    graph = open_store_from_options(
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout
     )
     emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
 

@@ -147,15 +147,29 @@ def open_store_from_options(
     store: Path | None,
     *,
     writable: bool = False,
+    infer: bool = False,
+    timeout: float = 0,
 ) -> MxStore:
-    """Open the store the data options describe (see :func:`mxgraph.store.open_store`)."""
-    return open_store(
+    """Open the store the data options describe (see :func:`mxgraph.store.open_store`).
+
+    With ``infer`` (``--infer``) it is an in-memory copy with the entailments
+    added (see :func:`mxgraph.infer.infer_store`), and how many goes to stderr;
+    ``timeout`` (``--timeout``; 0: no limit) bounds the inference on its own.
+    """
+    opened = open_store(
         list(data or ()),
         bundled=not no_bundled,
         store_dir=store,
         data_format=data_format,
         writable=writable,
     )
+    if not infer:
+        return opened
+    from mxgraph.infer import infer_store
+
+    inference = infer_store(opened, timeout=timeout or None)
+    print(inference.summary(), file=sys.stderr)
+    return inference.store
 
 
 def open_endpoint(
@@ -192,20 +206,6 @@ def endpoint_password(user: str | None) -> str | None:
     if not sys.stdin.isatty():
         raise MxGraphError(f"--user needs a password: set {PASSWORD_VARIABLE} (no terminal to ask)")
     return str(typer.prompt(f"password for {user}", hide_input=True, err=True))
-
-
-def infer_if_asked(store: MxStore, infer: bool, timeout: float = 0) -> MxStore:
-    """With ``--infer``, a copy of ``store`` with its entailments; says how many on stderr.
-
-    ``timeout`` (``--timeout``; 0: no limit) bounds the inference on its own.
-    """
-    if not infer:
-        return store
-    from mxgraph.infer import infer_store
-
-    inference = infer_store(store, timeout=timeout or None)
-    print(inference.summary(), file=sys.stderr)
-    return inference.store
 
 
 def start_deadline(timeout: float) -> Deadline:

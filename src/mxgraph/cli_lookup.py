@@ -29,7 +29,6 @@ from mxgraph.cli_common import (
     TimeoutOption,
     UserOption,
     emit_bytes,
-    infer_if_asked,
     open_endpoint,
     open_store_from_options,
     start_deadline,
@@ -87,8 +86,8 @@ def _backend(
         raise MxGraphError("--graph and --user apply to --endpoint only")
     from mxgraph.backend import LocalBackend
 
-    local_store = infer_if_asked(
-        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    local_store = open_store_from_options(
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout
     )
     return LocalBackend(local_store, start_deadline(timeout))
 

@@ -24,7 +24,6 @@ from mxgraph.cli_common import (
     StoreOption,
     TimeoutOption,
     emit_bytes,
-    infer_if_asked,
     open_store_from_options,
     start_deadline,
 )
@@ -113,8 +112,8 @@ def viz(
         from mxgraph.viz import graphviz_program
 
         graphviz_program()  # fail before any work when Graphviz is missing
-    graph_store = infer_if_asked(
-        open_store_from_options(data, data_format, no_bundled, store), infer, timeout
+    graph_store = open_store_from_options(
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout
     )
     deadline = start_deadline(timeout)
     backend = LocalBackend(graph_store, deadline)

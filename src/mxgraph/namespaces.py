@@ -69,26 +69,6 @@ PREFIXES: dict[str, str] = {
     "vann": str(VANN),
 }
 
-#: Vocabularies whose terms the graph may use without declaring them in mxgraph's ontology.
-W3C_VOCABULARIES: tuple[str, ...] = tuple(
-    PREFIXES[p]
-    for p in (
-        "org",
-        "schema",
-        "prov",
-        "skos",
-        "time",
-        "dct",
-        "oa",
-        "rdf",
-        "rdfs",
-        "owl",
-        "xsd",
-        "vann",
-    )
-)
-
-
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 
