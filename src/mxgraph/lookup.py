@@ -167,18 +167,20 @@ class EntityDescription:
 
 # The triples of some nodes, with labels for predicates and objects and the text of
 # objects that are source sentences. Several labels multiply rows; callers dedupe.
+# Every OPTIONAL is one triple pattern: Oxigraph evaluates a group of patterns inside an
+# OPTIONAL on its own and joins afterwards, which read every sentence of a large graph
+# (2 s at 10^6 triples); single patterns are looked up per row.
 _TRIPLES_QUERY = """
-SELECT ?node ?p ?o ?plabel ?opref ?olabel ?exact ?start ?end WHERE {{
+SELECT ?node ?p ?o ?plabel ?opref ?olabel ?exact ?start ?end ?sentence WHERE {{
   {values}
   ?node ?p ?o .
   OPTIONAL {{ ?p rdfs:label ?plabel }}
   OPTIONAL {{ ?o skos:prefLabel ?opref }}
   OPTIONAL {{ ?o rdfs:label ?olabel }}
-  OPTIONAL {{
-    ?o a mx:SourceSentence ; oa:exact ?exact .
-    OPTIONAL {{ ?o oa:start ?start }}
-    OPTIONAL {{ ?o oa:end ?end }}
-  }}
+  OPTIONAL {{ ?o oa:exact ?exact }}
+  OPTIONAL {{ ?o oa:start ?start }}
+  OPTIONAL {{ ?o oa:end ?end }}
+  BIND(EXISTS {{ ?o a mx:SourceSentence }} AS ?sentence)
 }}"""
 
 # The nodes pointing at ?e (source sentences aside), flagged when they are quantitative facts.
@@ -243,7 +245,9 @@ class _NodeTriples:
 def _node_triples(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, _NodeTriples]:
     sparql = _TRIPLES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in iris]))
     nodes = {iri: _NodeTriples({}, {}, {}, {}) for iri in iris}
-    for node, p, o, plabel, opref, olabel, exact, start, end in backend.select(sparql).rows:
+    for node, p, o, plabel, opref, olabel, exact, start, end, sentence in backend.select(
+        sparql
+    ).rows:
         if not isinstance(node, ox.NamedNode) or not isinstance(p, ox.NamedNode) or o is None:
             continue
         triples = nodes[node.value]
@@ -259,7 +263,7 @@ def _node_triples(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, _Nod
                 found = table.setdefault(iri, [])
                 if label not in found:
                     found.append(label)
-        if isinstance(o, ox.NamedNode) and isinstance(exact, ox.Literal):
+        if isinstance(o, ox.NamedNode) and isinstance(exact, ox.Literal) and is_true(sentence):
             triples.citations[o.value] = Citation(
                 _integer(start), _integer(end), EntityRef.of(o.value), exact.value
             )
