@@ -40,6 +40,7 @@ from mxgraph.resolve import (
     TermRef,
     best_label,
     entity_condition,
+    load_entity_index,
     normalize_name,
     resolve_class,
     resolve_entity,
@@ -853,21 +854,17 @@ class GraphStats:
     top_by_pagerank: tuple[Centrality, ...]
 
 
-_COUNTS_QUERY = f"""
-SELECT ?triples ?entities WHERE {{
-  {{ SELECT (COUNT(*) AS ?triples) {{ ?s ?p ?o }} }}
-  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) {{
-      ?e skos:prefLabel ?label . {entity_condition("e")} }} }}
-}}"""
+_TRIPLE_COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
-_CLASSES_QUERY = f"""
-SELECT ?type ?n ?label WHERE {{
-  {{ SELECT ?type (COUNT(DISTINCT ?e) AS ?n) {{
-      ?e a ?type .
-      {entity_condition("e")}
-  }} GROUP BY ?type }}
-  OPTIONAL {{ ?type rdfs:label ?label }}
-}}"""
+# Types are counted in Python over the entity index: an entity condition per row in the
+# store read every IRI's text (5 s at 10^6 triples against 1.5 s for this).
+_ALL_TYPES_QUERY = "SELECT ?e ?type WHERE { ?e a ?type FILTER(isIRI(?e) && isIRI(?type)) }"
+
+_TYPE_LABELS_QUERY = """
+SELECT ?type ?label WHERE {
+  { SELECT DISTINCT ?type { [] a ?type } }
+  ?type rdfs:label ?label .
+}"""
 
 _PREDICATES_QUERY = """
 SELECT ?p ?n ?label WHERE {
@@ -887,36 +884,57 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     >>> [(c.entity.label, c.degree) for c in stats.top_by_degree]
     [('Mexico', ...), ('United States', ...)]
     """
-    from mxgraph.paths import load_entity_graph, pagerank
+    from mxgraph.paths import entity_links, link_pagerank
 
     backend = as_backend(source)
     if top < 1:
         raise MxGraphError("--top must be at least 1")
-    counts = backend.select(_COUNTS_QUERY).rows
-    triples, entities = (_integer(term) or 0 for term in counts[0]) if counts else (0, 0)
-    classes = [ClassCount(term, n) for term, n in _counted(backend.select(_CLASSES_QUERY).rows)]
+    counts = backend.select(_TRIPLE_COUNT_QUERY).rows
+    triples = (_integer(counts[0][0]) or 0) if counts else 0
+    index = load_entity_index(backend)
+    check_deadline(backend)
+    members: dict[str, set[str]] = {}
+    for entity, kind in backend.select(_ALL_TYPES_QUERY).rows:
+        if (
+            isinstance(entity, ox.NamedNode)
+            and isinstance(kind, ox.NamedNode)
+            and entity.value in index.labels
+        ):
+            members.setdefault(kind.value, set()).add(entity.value)
+    type_labels: dict[str, list[ox.Literal]] = {}
+    for kind, label in backend.select(_TYPE_LABELS_QUERY).rows:
+        if isinstance(kind, ox.NamedNode) and isinstance(label, ox.Literal):
+            type_labels.setdefault(kind.value, []).append(label)
+    classes = [
+        ClassCount(TermRef.of(kind, best_label(type_labels.get(kind, []))), len(found))
+        for kind, found in members.items()
+    ]
     relations = [
         RelationCount(term, n) for term, n in _counted(backend.select(_PREDICATES_QUERY).rows)
     ]
     check_deadline(backend)
-    graph = load_entity_graph(backend)
+    links = entity_links(backend, index)
     check_deadline(backend)
-    degree: dict[str, int] = dict.fromkeys(graph.nodes, 0)
-    for edge in graph.edges:
-        degree[edge.subject] += 1
-        degree[edge.object] += 1
-    ranks = pagerank(graph)
-    central = [Centrality(graph.nodes[n], degree[n], ranks.get(n, 0.0)) for n in graph.nodes]
-    by_degree = sorted(central, key=lambda c: (-c.degree, -c.pagerank, c.entity.label))
-    by_rank = sorted(central, key=lambda c: (-c.pagerank, -c.degree, c.entity.label))
+    degree: dict[str, int] = {}
+    for subject, _, obj in links:
+        degree[subject] = degree.get(subject, 0) + 1
+        degree[obj] = degree.get(obj, 0) + 1
+    ranks = link_pagerank((subject, obj) for subject, _, obj in links)
+    name_of = index.labels.get
+    by_degree = sorted(degree, key=lambda n: (-degree[n], -ranks[n], name_of(n, n), n))[:top]
+    by_rank = sorted(degree, key=lambda n: (-ranks[n], -degree[n], name_of(n, n), n))[:top]
+
+    def central(nodes: list[str]) -> tuple[Centrality, ...]:
+        return tuple(Centrality(index.ref(n), degree[n], ranks[n]) for n in nodes)
+
     return GraphStats(
         triples=triples,
-        entities=entities,
-        entity_links=len(graph.edges),
+        entities=len(index.labels),
+        entity_links=len(links),
         classes=tuple(sorted(classes, key=lambda c: (-c.entities, c.type.label, c.type.iri))),
         relations=tuple(sorted(relations, key=lambda r: (-r.uses, r.relation.curie))),
-        top_by_degree=tuple(by_degree[:top]),
-        top_by_pagerank=tuple(by_rank[:top]),
+        top_by_degree=central(by_degree),
+        top_by_pagerank=central(by_rank),
     )
 
 

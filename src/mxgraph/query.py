@@ -16,9 +16,10 @@ AskResult(value=True)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -28,6 +29,10 @@ from mxgraph.errors import MxGraphError, QuerySyntaxError
 from mxgraph.namespaces import PREFIXES
 from mxgraph.safety import check_query
 from mxgraph.store import ONTOLOGY_GRAPH, MxStore
+
+#: What Oxigraph returns for a query.
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+T = TypeVar("T")
 
 #: An RDF term as a query result holds it.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -118,9 +123,11 @@ def run_query(
         return _run_update(store, sparql)
     substitutions = _substitutions(bindings or {})
 
-    def evaluate() -> bytes:
+    def evaluate(read: Callable[[Answer], T]) -> T:
         try:
-            answer = store.oxigraph.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+            return read(
+                store.oxigraph.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+            )
         except SyntaxError as error:
             raise query_syntax_error(sparql, error) from None
         except RuntimeError as error:
@@ -132,13 +139,12 @@ def run_query(
             raise MxGraphError(f"query failed: {error}") from None
         except OSError as error:
             raise MxGraphError(f"query failed: {error}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return b"A1" if bool(answer) else b"A0"
-        if isinstance(answer, ox.QuerySolutions):
-            return b"S" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b"")
-        return b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
 
-    return _decode(run_in_child(evaluate, deadline))
+    if deadline.at is None:
+        # No time limit: read the answer here, without the child's serialisation round
+        # trip (a third of the time of a 300,000-row answer).
+        return evaluate(_result)
+    return _decode(run_in_child(lambda: evaluate(_encode), deadline))
 
 
 def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
@@ -151,6 +157,25 @@ def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
     return substitutions
 
 
+def _result(answer: Answer) -> QueryResult:
+    """An Oxigraph answer read into mxgraph's result types (every row read now)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return AskResult(bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        return SelectResult(variables, tuple(tuple(solution) for solution in answer))
+    return GraphResult(tuple(answer))
+
+
+def _encode(answer: Answer) -> bytes:
+    """An Oxigraph answer as bytes for the trip from the child (read by :func:`_decode`)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return b"A1" if bool(answer) else b"A0"
+    if isinstance(answer, ox.QuerySolutions):
+        return b"S" + (answer.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    return b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+
+
 def _decode(answer: bytes) -> QueryResult:
     kind, payload = answer[:1], answer[1:]
     if kind == b"A":
@@ -160,9 +185,7 @@ def _decode(answer: bytes) -> QueryResult:
         return GraphResult(tuple(quad.triple for quad in triples))
     solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
-    variables = tuple(v.value for v in solutions.variables)
-    rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
-    return SelectResult(variables, rows)
+    return _result(solutions)
 
 
 def _run_update(store: MxStore, sparql: str) -> UpdateResult:
