@@ -891,7 +891,7 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
         raise MxGraphError("--top must be at least 1")
     counts = backend.select(_TRIPLE_COUNT_QUERY).rows
     triples = (_integer(counts[0][0]) or 0) if counts else 0
-    index = load_entity_index(backend)
+    index = load_entity_index(backend, names=False)
     check_deadline(backend)
     members: dict[str, set[str]] = {}
     for entity, kind in backend.select(_ALL_TYPES_QUERY).rows:
