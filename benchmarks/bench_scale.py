@@ -80,30 +80,64 @@ def median_time(command: list[str], runs: int, timeout: float = 3600) -> tuple[f
 
 
 IN_PROCESS = r"""
-import json, sys, time
+import json, statistics, sys, time
+import pyoxigraph as ox
 from mxgraph.backend import LocalBackend
+from mxgraph.namespaces import PREFIXES
 from mxgraph.query import list_named_queries, run_query
 from mxgraph.store import open_store
 from mxgraph import lookup, paths
 store_dir, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 store = open_store(store_dir=store_dir)
-calls = {q.name: (lambda q=q: run_query(store, q.sparql, timeout=None))
-         for q in list_named_queries()}
-b = LocalBackend(store, timeout=None)
-calls["describe"] = lambda: lookup.describe_entity(b, "mxd:syn-country-0-0")
-calls["neighbors"] = lambda: lookup.neighbors(b, "mxd:syn-country-0-0", depth=2)
-calls["search"] = lambda: lookup.search_entities(b, "Trade Agreement", limit=5)
-calls["stats"] = lambda: lookup.graph_stats(b, top=5)
+
+class Recording(LocalBackend):
+    # Keeps the SPARQL each lookup sends, to time the same queries in Oxigraph alone.
+    def select(self, sparql, bindings=None):
+        self.queries.append((sparql, bindings or {}))
+        return super().select(sparql, bindings)
+
+def backend():
+    b = Recording(store, timeout=None)
+    b.queries = []
+    return b
+
 far = f"mxd:syn-country-{units // 2}-2"
-calls["path"] = lambda: paths.shortest_paths(b, "mxd:syn-country-0-1", far)
-out = {}
-for name, call in calls.items():
+lookups = {
+    "describe": lambda b: lookup.describe_entity(b, "mxd:syn-country-0-0"),
+    "neighbors": lambda b: lookup.neighbors(b, "mxd:syn-country-0-0", depth=2),
+    "search": lambda b: lookup.search_entities(b, "Trade Agreement", limit=5),
+    "stats": lambda b: lookup.graph_stats(b, top=5),
+    "path": lambda b: paths.shortest_paths(b, "mxd:syn-country-0-1", far),
+}
+
+def median(call):
     times = []
     for _ in range(runs):
         start = time.perf_counter(); call(); times.append(time.perf_counter() - start)
         if times[-1] > 10:
             break  # one run of a slow call is enough
-    out[name] = sorted(times)[len(times) // 2]
+    return statistics.median(times)
+
+def native(queries):
+    # Oxigraph alone, in process: evaluate each query and serialise its results as CSV,
+    # as the oxigraph CLI does, without mxgraph's Python around it.
+    for q, bindings in queries:
+        values = {ox.Variable(k): v for k, v in bindings.items()}
+        answer = store.oxigraph.query(q, prefixes=PREFIXES, substitutions=values)
+        answer.serialize(format=ox.QueryResultsFormat.CSV)
+
+out = {"mx": {}, "native": {}, "queries": {}}
+for q in list_named_queries():
+    out["mx"][q.name] = median(lambda: run_query(store, q.sparql, timeout=None))
+    out["native"][q.name] = median(lambda: native([(q.sparql, {})]))
+    out["queries"][q.name] = 1
+    print(json.dumps(out), flush=True)
+for name, call in lookups.items():
+    recorded = backend()
+    call(recorded)
+    out["mx"][name] = median(lambda: call(backend()))
+    out["native"][name] = median(lambda: native(recorded.queries))
+    out["queries"][name] = len(recorded.queries)
     print(json.dumps(out), flush=True)
 """
 
@@ -153,7 +187,13 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
     units = generate.units_for(size)
     nt, _ttl, count = generate.write(units, args.data)
     mxgraph, oxigraph = executable("mxgraph"), executable("oxigraph")
-    result: dict[str, object] = {"size": size, "triples": count, "units": units}
+    result: dict[str, object] = {
+        "size": size,
+        "triples": count,
+        "units": units,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
+    }
     mx_store, ox_store = work / f"mx-{units}", work / f"ox-{units}"
     from mxgraph import resources
 
@@ -168,21 +208,6 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
     cli: dict[str, float | None] = {}
     ox: dict[str, float | None] = {}
     peak = 0
-    ask = work / "ask.rq"
-    ask.write_text("ASK {}\n")
-    ox_start, _ = median_time(
-        [
-            *oxigraph,
-            "query",
-            "--location",
-            str(ox_store),
-            "--query-file",
-            str(ask),
-            "--results-format",
-            "json",
-        ],
-        args.runs,
-    )
     from mxgraph.namespaces import sparql_prologue
 
     for query in list_named_queries():
@@ -237,17 +262,21 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
         [sys.executable, "-c", IN_PROCESS, str(mx_store), str(args.runs), str(units)],
         args.lookup_timeout * 4,
     )
-    result["cli"], result["ox"], result["ox_start"] = cli, ox, ox_start
+    result["cli"], result["ox"] = cli, ox
     result["lookup_rss"] = peak
     sys.stderr.write(f"{count} triples: queries done; rdflib next\n")
     result["rdflib"] = rdflib_times(nt, args.rdflib_timeout)
+    result["rdflib_timeout"] = f"{args.rdflib_timeout:g}"
     shutil.rmtree(mx_store, ignore_errors=True)
     shutil.rmtree(ox_store, ignore_errors=True)
     return result
 
 
 def ms(value: object) -> str:
-    return f"{float(value) * 1000:.0f}" if isinstance(value, (int, float)) else "-"
+    """Milliseconds, with a decimal under 10 ms."""
+    if not isinstance(value, (int, float)):
+        return "-"
+    return f"{value * 1000:.1f}" if value < 0.01 else f"{value * 1000:,.0f}"
 
 
 def write_results(results: list[dict[str, object]], args: argparse.Namespace) -> str:
@@ -255,11 +284,10 @@ def write_results(results: list[dict[str, object]], args: argparse.Namespace) ->
         "# Scale benchmark results",
         "",
         f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-        f"{_cpus()} CPUs, Python {platform.python_version()}. Median of {args.runs} runs. "
-        f"rdflib capped at {args.rdflib_timeout:.0f} s per size (load and queries together). "
-        "Generated with `python benchmarks/bench_scale.py --sizes "
-        + " ".join(f"{s:g}" for s in args.sizes)
-        + "`.",
+        f"{_cpus()} CPUs, Python {platform.python_version()}. Median of the runs given "
+        "(one run of anything over 10 s); rdflib capped per size (load and queries "
+        "together). Each size was measured by the command named in its section; sizes "
+        "measured by earlier runs are kept from `benchmarks/data/results.json`.",
         "",
         "## Load (`mxgraph load --store` vs `oxigraph load`, bundled graph included)",
         "",
@@ -274,11 +302,12 @@ def write_results(results: list[dict[str, object]], args: argparse.Namespace) ->
         ox_rate = n / ox if isinstance(ox, float) else None
         ratio = f"{mx_rate / ox_rate:.0%}" if mx_rate and ox_rate else "-"
         rl = r["rdflib"].get("load") if isinstance(r["rdflib"], dict) else None
+        capped = f"over {r.get('rdflib_timeout', '?')} s"
         lines.append(
             f"| {n:,} | {mx if mx is None else f'{mx:.2f}'} | {mx_rate or 0:,.0f} | "
             f"{ox if ox is None else f'{ox:.2f}'} | {ox_rate or 0:,.0f} | {ratio} | "
             f"{int(r['mx_load_rss']) // 1024} | "  # type: ignore[call-overload]
-            f"{f'{rl:.1f}' if rl else f'over {args.rdflib_timeout:.0f} s'} |"
+            f"{f'{rl:.1f}' if rl else capped} |"
         )
     for r in results:
         n = int(r["triples"])  # type: ignore[call-overload]
@@ -286,34 +315,37 @@ def write_results(results: list[dict[str, object]], args: argparse.Namespace) ->
         inproc, rdfl = r["in_process"], r["rdflib"]
         assert isinstance(cli, dict) and isinstance(ox, dict) and isinstance(inproc, dict)
         assert isinstance(rdfl, dict)
-        start = r["ox_start"] if isinstance(r["ox_start"], float) else 0.0
+        mx_in, native, counts = (inproc.get(k, {}) for k in ("mx", "native", "queries"))
         lines += [
             "",
             f"## Queries and lookups at {n:,} triples (ms; peak RSS of lookups "
             f"{int(r['lookup_rss']) // 1024} MiB)",  # type: ignore[call-overload]
             "",
-            "oxigraph in-process = its process time minus its `ASK {}` time "
-            f"({start * 1000:.0f} ms).",
+            f"Measured {r.get('date', '?')} by `{r.get('command', '?')}`.",
             "",
-            "| case | mxgraph process | mxgraph in process | oxigraph process "
+            "*In process*: mxgraph = the library call on an open store (`run_query`, or the "
+            "lookup function); oxigraph = the same SPARQL evaluated by pyoxigraph (the "
+            "engine of the oxigraph CLI) with its results serialised as CSV, nothing else — "
+            "for a lookup, every query the lookup sent (the *queries* column), one after "
+            "the other. *Process*: whole `mxgraph` and `oxigraph query` commands.",
+            "",
+            "| case | queries | mxgraph process | oxigraph process | mxgraph in process "
             "| oxigraph in process | mxgraph/oxigraph (in process) | rdflib | rdflib/mxgraph |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name in cli:
-            ox_proc = ox.get(name)
-            ox_in = max(ox_proc - start, 0.001) if isinstance(ox_proc, float) else None
-            mx_in = inproc.get(name)
-            ratio = f"{mx_in / ox_in:.1f}x" if mx_in and ox_in else "-"
+            mine, floor = mx_in.get(name), native.get(name)
+            ratio = f"{mine / floor:.2f}x" if mine and floor else "-"
             rl = rdfl.get(name)
             rl_text = (
                 ms(rl)
                 if rl is not None
-                else (f"over {args.rdflib_timeout:.0f} s" if name in ox else "-")
+                else (f"over {r.get('rdflib_timeout', '?')} s" if name in ox else "-")
             )
-            rl_ratio = f"{rl / mx_in:.0f}x" if rl and mx_in else "-"
+            rl_ratio = f"{rl / mine:.0f}x" if rl and mine else "-"
             lines.append(
-                f"| {name} | {ms(cli[name])} | {ms(mx_in)} | {ms(ox_proc)} | {ms(ox_in)} | "
-                f"{ratio} | {rl_text} | {rl_ratio} |"
+                f"| {name} | {counts.get(name, '-')} | {ms(cli[name])} | {ms(ox.get(name))} | "
+                f"{ms(mine)} | {ms(floor)} | {ratio} | {rl_text} | {rl_ratio} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -324,31 +356,56 @@ def _cpus() -> int:
     return os.cpu_count() or 0
 
 
+def _get(record: object, *keys: str) -> object:
+    """``record[k1][k2]...``, ``None`` where a level is missing."""
+    for key in keys:
+        record = record.get(key) if isinstance(record, dict) else None
+    return record
+
+
 def plot(results: list[dict[str, object]], target: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [int(r["triples"]) for r in results]  # type: ignore[call-overload]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    sizes = [_get(r, "triples") for r in results]
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.5))
     for key, label in (("mx_load", "mxgraph load"), ("ox_load", "oxigraph load")):
-        left.plot(sizes, [r[key] for r in results], marker="o", label=label)
-    rdflib_load = [r["rdflib"].get("load") for r in results]  # type: ignore[union-attr]
-    left.plot(sizes, rdflib_load, marker="o", label="rdflib parse")
+        left.plot(sizes, [_get(r, key) for r in results], marker="o", label=label)
+    left.plot(sizes, [_get(r, "rdflib", "load") for r in results], marker="o", label="rdflib parse")
     left.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Load")
-    left.legend()
-    for name in ("describe", "path", "search", "stats"):
-        right.plot(
+    for name, axes in (("agreements", middle), ("programs-agencies-targets", middle)):
+        for engine, key, style in (("mxgraph", "mx", "-"), ("oxigraph", "native", "--")):
+            axes.plot(
+                sizes,
+                [_get(r, "in_process", key, name) for r in results],
+                style,
+                marker="o",
+                label=f"{engine} {name}",
+            )
+        axes.plot(
             sizes,
-            [r["in_process"].get(name) for r in results],  # type: ignore[union-attr]
-            marker="o",
-            label=f"mxgraph {name}",
+            [_get(r, "rdflib", name) for r in results],
+            ":",
+            marker="x",
+            label=f"rdflib {name}",
         )
-    right.set(
-        xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Lookups (in process)"
-    )
-    right.legend()
+    middle.set(xscale="log", yscale="log", xlabel="triples", title="Heaviest named queries")
+    for number, name in enumerate(("describe", "path", "search", "stats")):
+        color = f"C{number}"
+        for engine, key, style in (("mxgraph", "mx", "-"), ("oxigraph", "native", "--")):
+            right.plot(
+                sizes,
+                [_get(r, "in_process", key, name) for r in results],
+                style,
+                color=color,
+                marker="o",
+                label=f"{engine} {name}" if key == "mx" else f"its queries in oxigraph ({name})",
+            )
+    right.set(xscale="log", yscale="log", xlabel="triples", title="Lookups (in process)")
+    for axes in (left, middle, right):
+        axes.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(target, dpi=110)
 
@@ -362,19 +419,32 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "scale.png")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="forget the sizes measured before (kept in DATA/results.json)",
+    )
     args = parser.parse_args()
-    results = []
     args.data.mkdir(parents=True, exist_ok=True)
+    saved = args.data / "results.json"
+    # Sizes measured before (same data folder) stay in the tables unless measured again.
+    earlier = [] if args.fresh or not saved.exists() else json.loads(saved.read_text())
+    results: list[dict[str, object]] = []
+
+    def merged() -> list[dict[str, object]]:
+        again = {r["units"] for r in results}
+        kept = [r for r in earlier if r["units"] not in again]
+        return sorted(kept + results, key=lambda r: int(str(r["triples"])))
+
     # Stores go beside the generated data (git-ignored, same disk), never into the repository.
     with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         for size in args.sizes:
             results.append(measure(size, args, Path(tmp)))
-            (Path(tmp) / "partial.json").write_text(json.dumps(results))
-            args.results.write_text(write_results(results, args))
+            saved.write_text(json.dumps(merged(), indent=1))
+            args.results.write_text(write_results(merged(), args))
             sys.stderr.write(f"wrote {args.results}\n")
-    (args.data / "results.json").write_text(json.dumps(results, indent=1))
     try:
-        plot(results, args.plot)
+        plot(merged(), args.plot)
     except ImportError:
         sys.stderr.write("matplotlib missing: no plot (pip install -e '.[bench]')\n")
 

@@ -475,14 +475,15 @@ class Neighborhood:
 
 # The direction comes from a VALUES row, not BIND: with BIND in the branches of a
 # UNION, Virtuoso drops the bound nodes' VALUES block and answers for every node.
+# The nodes' VALUES block is repeated inside each branch: outside, Oxigraph evaluated
+# the branches over the whole graph before joining (1.4 s at 10^6 triples, not 1 ms).
 _NEIGHBOR_BRANCHES = {
-    Direction.OUT: '{ ?node ?p ?next VALUES ?dir { "out" } }',
-    Direction.IN: '{ ?next ?p ?node VALUES ?dir { "in" } }',
+    Direction.OUT: '{{ {values} ?node ?p ?next VALUES ?dir {{ "out" }} }}',
+    Direction.IN: '{{ {values} ?next ?p ?node VALUES ?dir {{ "in" }} }}',
 }
 
 _NEIGHBORS_QUERY = """
 SELECT ?node ?p ?next ?dir ?plabel ?nextlabel {relation_var} WHERE {{
-  {values}
   {branches}
   FILTER(isIRI(?next) && ?p != rdf:type && ?p != mx:citation)
   {relation_filter}
@@ -531,9 +532,7 @@ def neighbors(
     entity = resolve_entity(backend, name)
     relation_ref = resolve_relation(backend, relation) if relation is not None else None
     class_ref = resolve_class(backend, type) if type is not None else None
-    branches = " UNION ".join(
-        branch for d, branch in _NEIGHBOR_BRANCHES.items() if way in (d, Direction.BOTH)
-    )
+    branches = [branch for d, branch in _NEIGHBOR_BRANCHES.items() if way in (d, Direction.BOTH)]
     bindings: dict[str, Term] = {}
     if relation_ref is not None:
         bindings["relation"] = ox.NamedNode(relation_ref.iri)
@@ -544,10 +543,10 @@ def neighbors(
         if not frontier:
             break
         check_deadline(backend)
+        values = values_block("node", [ox.NamedNode(iri) for iri in frontier])
         sparql = _NEIGHBORS_QUERY.format(
             relation_var="?relation" if relation_ref else "",
-            values=values_block("node", [ox.NamedNode(iri) for iri in frontier]),
-            branches=branches,
+            branches=" UNION ".join(branch.format(values=values) for branch in branches),
             relation_filter="FILTER(?p = ?relation)" if relation_ref else "",
             next_condition=graph_node_condition("next"),
         )

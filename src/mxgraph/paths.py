@@ -258,12 +258,13 @@ NODE_BUDGET = 200_000
 # travels as a VALUES block of IRIs; ?node must itself be a node of the entity graph
 # (the start or end may be an entity that is not, such as a time node). The
 # direction is a VALUES constant, not BIND(true): Virtuoso has no boolean and
-# mixes up BINDs in UNION branches beside a VALUES block.
+# mixes up BINDs in UNION branches beside a VALUES block. The frontier's VALUES block
+# sits inside each branch: outside, Oxigraph evaluated the branches over the whole
+# graph before joining (1.4 s per step at 10^6 triples, not 1 ms).
 _FRONTIER_QUERY = """
 SELECT ?node ?p ?next ?forward ?plabel ?nextlabel WHERE {{
-  {values}
-  {{ ?node ?p ?next VALUES ?forward {{ "out" }} }}
-  UNION {{ ?next ?p ?node VALUES ?forward {{ "in" }} }}
+  {{ {values} ?node ?p ?next VALUES ?forward {{ "out" }} }}
+  UNION {{ {values} ?next ?p ?node VALUES ?forward {{ "in" }} }}
   FILTER(isIRI(?next) && ?next != ?node && ?p != rdf:type && ?p != mx:citation)
   {next_condition}
   OPTIONAL {{ ?p rdfs:label ?plabel }}
