@@ -560,13 +560,19 @@ def link_pagerank(
     count = len(index)
     if not count:
         return {}
-    degrees = [len(found) for found in neighbors]
     base = (1.0 - alpha) / count
+    weights = [alpha / len(found) for found in neighbors]
+    # Pull form: each node sums its neighbours' shares, picked by one itemgetter per node
+    # (C code; a lone neighbour is paired with a 0.0 kept at the end of the shares).
+    pick = [
+        operator.itemgetter(*found) if len(found) > 1 else operator.itemgetter(found[0], count)
+        for found in neighbors
+    ]
     rank = [1.0 / count] * count
     for _ in range(max_iterations):
-        share = [alpha * r / d for r, d in zip(rank, degrees, strict=True)]
-        # Pull form: each node sums its neighbours' shares (map and sum run in C).
-        new = [base + sum(map(share.__getitem__, found)) for found in neighbors]
+        share = list(map(operator.mul, rank, weights))
+        share.append(0.0)
+        new = [base + sum(neighbors_of(share)) for neighbors_of in pick]
         change = sum(map(abs, map(operator.sub, new, rank)))
         rank = new
         if change < count * tolerance:

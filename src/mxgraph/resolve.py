@@ -156,8 +156,12 @@ def best_label(labels: Iterable[ox.Literal]) -> str | None:
     >>> best_label([]) is None
     True
     """
+    candidates = labels if isinstance(labels, list) else list(labels)
+    if len(candidates) == 1:  # the common case, without sorting
+        return candidates[0].value
     ranked = sorted(
-        labels, key=lambda lit: (lit.language != "en", lit.language not in (None, ""), lit.value)
+        candidates,
+        key=lambda lit: (lit.language != "en", lit.language not in (None, ""), lit.value),
     )
     return ranked[0].value if ranked else None
 
