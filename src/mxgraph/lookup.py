@@ -912,7 +912,7 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
         RelationCount(term, n) for term, n in _counted(backend.select(_PREDICATES_QUERY).rows)
     ]
     check_deadline(backend)
-    links = entity_links(backend, index)
+    links = sorted(entity_links(backend, index))  # in order: the same sums, the same ranks
     check_deadline(backend)
     degree: dict[str, int] = {}
     for subject, _, obj in links:
