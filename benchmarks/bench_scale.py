@@ -1,6 +1,6 @@
 """Scale benchmark: mxgraph against the oxigraph CLI and plain rdflib, 10^4 to 10^7 triples.
 
-    python benchmarks/bench_scale.py --sizes 1e4 1e5 1e6 [--rdflib-timeout 120]
+    python benchmarks/bench_scale.py --sizes 1e4 1e5 1e6 [1e7] [--runs 3] [--rdflib-timeout 120]
 
 For each size: generate synthetic data (benchmarks/generate.py, N-Triples),
 bulk-load it with ``mxgraph load --store`` and ``oxigraph load`` (wall time,
@@ -8,8 +8,11 @@ triples/s, peak RSS), then time every named query and the lookups
 (``describe``, ``neighbors``, ``search``, ``stats``, ``path`` between two
 distant entities) on the store: as whole ``mxgraph`` processes, and in
 process (library call on an open store) where process start would dominate.
-The oxigraph CLI runs the same named queries; its in-process figure is its
-process time minus that of ``ASK {}``. rdflib parses the N-Triples into an
+The oxigraph CLI runs the same named queries as processes; in process, the
+same SPARQL runs in Oxigraph alone (pyoxigraph, results serialised as CSV),
+for a lookup every query it sent, recorded on a first run. Sizes measured
+before stay in the tables (``benchmarks/data/results.json``; ``--fresh``
+forgets them). rdflib parses the N-Triples into an
 in-memory Graph and runs the named queries with its own SPARQL engine, in a
 child process stopped at ``--rdflib-timeout``. Writes benchmarks/RESULTS.md
 and benchmarks/scale.png (matplotlib: ``pip install -e '.[bench]'``).
