@@ -39,6 +39,7 @@ from mxgraph.resolve import (
     best_label,
     entity_condition,
     load_entity_index,
+    term_refs,
 )
 
 if TYPE_CHECKING:
@@ -75,8 +76,6 @@ SELECT DISTINCT ?e WHERE {
   FILTER(STRSTARTS(STR(?type), "http://www.w3.org/2006/time#"))
   ?e a ?type .
 }"""
-
-_RELATION_LABELS_QUERY = "SELECT ?p ?label WHERE {{ {values} ?p rdfs:label ?label }}"
 
 
 @dataclass(frozen=True, order=True)
@@ -156,18 +155,10 @@ def load_entity_graph(source: Source, index: EntityIndex | None = None) -> Entit
     index = index or load_entity_index(backend)
     edges = entity_links(backend, index)
     check_deadline(backend)
-    predicates = {p for _, p, _ in edges}
-    values = values_block("p", [ox.NamedNode(iri) for iri in sorted(predicates)])
-    labels: dict[str, list[ox.Literal]] = {}
-    for p, label in backend.select(_RELATION_LABELS_QUERY.format(values=values)).rows:
-        if isinstance(p, ox.NamedNode) and isinstance(label, ox.Literal):
-            labels.setdefault(p.value, []).append(label)
     used = {s for s, _, _ in edges} | {o for _, _, o in edges}
     return EntityGraph(
         nodes={iri: index.ref(iri) for iri in sorted(used)},
-        relations={
-            iri: TermRef.of(iri, best_label(labels.get(iri, []))) for iri in sorted(predicates)
-        },
+        relations=term_refs(backend, {p for _, p, _ in edges}),
         edges=tuple(Edge(*edge) for edge in sorted(edges)),  # tuples sort 10x faster than Edges
     )
 

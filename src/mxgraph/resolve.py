@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from mxgraph.backend import Source, SparqlBackend, as_backend, is_true
+from mxgraph.backend import Source, SparqlBackend, as_backend, is_true, values_block
 from mxgraph.errors import AmbiguousEntity, EntityNotFound
 from mxgraph.namespaces import MX, MXD, PREFIXES, TIME, curie
 from mxgraph.query import Term
@@ -131,6 +131,27 @@ class TermRef:
     def to_json(self) -> dict[str, str]:
         """``{"label": ..., "curie": ..., "iri": ...}``."""
         return {"label": self.label, "curie": self.curie, "iri": self.iri}
+
+
+_TERM_LABELS_QUERY = "SELECT ?term ?label WHERE {{ {values} ?term rdfs:label ?label }}"
+
+
+def term_refs(source: Source, iris: Iterable[str]) -> dict[str, TermRef]:
+    """Each of ``iris`` (relations, classes) with its ``rdfs:label``, read in one query.
+
+    >>> from mxgraph.store import open_store
+    >>> term_refs(open_store(), ["https://w3id.org/mxgraph/ontology#memberOf"]).popitem()[1].label
+    'member of'
+    """
+    found = sorted(set(iris))
+    if not found:
+        return {}
+    values = values_block("term", [ox.NamedNode(iri) for iri in found])
+    labels: dict[str, list[ox.Literal]] = {iri: [] for iri in found}
+    for term, label in as_backend(source).select(_TERM_LABELS_QUERY.format(values=values)).rows:
+        if isinstance(term, ox.NamedNode) and isinstance(label, ox.Literal):
+            labels[term.value].append(label)
+    return {iri: TermRef.of(iri, best_label(literals)) for iri, literals in labels.items()}
 
 
 def humanize(iri: str) -> str:
@@ -289,20 +310,14 @@ def load_entity_index(source: Source, *, names: bool = True) -> EntityIndex:
         and entity.value not in excluded
         and not entity.value.startswith(MX)
     ]
-    if not names:
-        preferred: dict[str, list[ox.Literal]] = {}
-        for entity, _, label in rows:
-            if isinstance(label, ox.Literal):
-                preferred.setdefault(entity.value, []).append(label)
-        labels = {iri: best_label(found) or curie(iri) for iri, found in preferred.items()}
-        return EntityIndex(dict(sorted(labels.items())), ())
     with_label = {entity for entity, alias, _ in rows if not is_true(alias)}
-    return _index_from_rows(row for row in rows if row[0] in with_label)
+    return _index_from_rows((row for row in rows if row[0] in with_label), names=names)
 
 
-def _index_from_rows(rows: Iterable[tuple[Term | None, ...]]) -> EntityIndex:
+def _index_from_rows(rows: Iterable[tuple[Term | None, ...]], *, names: bool = True) -> EntityIndex:
+    """The index of ``(entity, alias?, name, [label])`` rows; labels only unless ``names``."""
     preferred: dict[str, list[ox.Literal]] = {}
-    names: list[EntityName] = []
+    entity_names: list[EntityName] = []
     for entity, alias, name, *label in rows:
         if not isinstance(entity, ox.NamedNode) or not isinstance(name, ox.Literal):
             continue
@@ -312,9 +327,12 @@ def _index_from_rows(rows: Iterable[tuple[Term | None, ...]]) -> EntityIndex:
         # Rows may carry the entity's preferred label too (when only an alias was picked).
         if label and isinstance(label[0], ox.Literal):
             preferred.setdefault(entity.value, []).append(label[0])
-        names.append(EntityName(entity.value, name.value, is_alias, normalize_name(name.value)))
+        if names:
+            entity_names.append(
+                EntityName(entity.value, name.value, is_alias, normalize_name(name.value))
+            )
     labels = {iri: best_label(literals) or curie(iri) for iri, literals in preferred.items()}
-    ordered = sorted(set(names), key=lambda n: (n.iri, n.alias, n.text))
+    ordered = sorted(set(entity_names), key=lambda n: (n.iri, n.alias, n.text))
     return EntityIndex(dict(sorted(labels.items())), tuple(ordered))
 
 

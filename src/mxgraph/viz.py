@@ -33,7 +33,7 @@ from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, v
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import MX, RDF, SKOS
 from mxgraph.query import GraphResult
-from mxgraph.resolve import EntityRef, TermRef, best_label, humanize, resolve_class
+from mxgraph.resolve import EntityRef, TermRef, best_label, humanize, resolve_class, term_refs
 
 
 class VizFormat(str, Enum):
@@ -310,8 +310,8 @@ def construct_graph(
     if not iris:
         raise MxGraphError("the query's result has no IRIs to draw")
     refs = _refs(backend, list(iris))
-    labels = _property_labels(backend, {p for _, p, _ in pairs})
-    edges = sorted(VizEdge(s, TermRef.of(p, labels.get(p)), o) for s, p, o in pairs)
+    relations = term_refs(backend, {p for _, p, _ in pairs})
+    edges = sorted(VizEdge(s, relations[p], o) for s, p, o in pairs)
     ordered = sorted(refs.values(), key=lambda r: (r.label, r.iri))
     return VizGraph(title, _details(backend, ordered, None), tuple(edges))
 
@@ -341,22 +341,6 @@ def _refs(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, EntityRef]:
         if isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal):
             labels[node.value].append(label)
     return {iri: EntityRef.of(iri, best_label(found)) for iri, found in labels.items()}
-
-
-def _property_labels(backend: SparqlBackend, iris: Iterable[str]) -> dict[str, str]:
-    found = sorted(iris)
-    if not found:
-        return {}
-    sparql = (
-        "SELECT ?p ?label WHERE { "
-        + values_block("p", [ox.NamedNode(i) for i in found])
-        + " ?p rdfs:label ?label }"
-    )
-    labels: dict[str, list[ox.Literal]] = {}
-    for p, label in backend.select(sparql).rows:
-        if isinstance(p, ox.NamedNode) and isinstance(label, ox.Literal):
-            labels.setdefault(p.value, []).append(label)
-    return {p: best_label(found) or humanize(p) for p, found in labels.items()}
 
 
 def only_class(source: Source, graph: VizGraph, type: str) -> VizGraph:
