@@ -190,3 +190,16 @@ def wrong_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def w3c_suites(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The W3C test suites shipped in rdflib's source distribution (see tests/w3c.py).
+
+    Kept in pytest's cache between runs (in a temporary folder without the cache plugin).
+    """
+    from .w3c import w3c_suites_dir
+
+    cache = pytestconfig.cache
+    folder = cache.mkdir("downloads") if cache is not None else tmp_path_factory.mktemp("dl")
+    return w3c_suites_dir(folder)

@@ -61,7 +61,11 @@ class LocalBackend:
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         """Run a SELECT query on the store (see :func:`mxgraph.query.run_query`)."""
-        result = run_query(self.store, sparql, bindings=bindings, timeout=self.deadline)
+        # A lookup's texts are mxgraph's own with values bound, so without a time
+        # limit they run in-process (see run_query).
+        result = run_query(
+            self.store, sparql, bindings=bindings, timeout=self.deadline, in_process=True
+        )
         if not isinstance(result, SelectResult):
             raise MxGraphError("a lookup query must be a SELECT query")
         return result

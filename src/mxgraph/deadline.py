@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mxgraph import errors
+from mxgraph import errors, sandbox
 from mxgraph.errors import MxGraphError, QueryTimeout
 
 
@@ -68,19 +68,24 @@ class Deadline:
 _OK, _ERROR = b"0", b"1"
 
 
-def run_in_child(work: Callable[[], bytes], deadline: Deadline) -> bytes:
+def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool = False) -> bytes:
     """``work()`` computed in a forked child that is killed when ``deadline`` passes.
 
+    With ``offline`` the child first walls itself off from the network (see
+    :mod:`mxgraph.sandbox`), and a child is forked even without a time limit.
     An :class:`~mxgraph.errors.MxGraphError` raised by ``work`` is raised again
     here with its class and message; any other exception becomes an
     ``MxGraphError`` with its message.
     """
-    if deadline.at is None or not hasattr(os, "fork"):
+    walled = offline and sandbox.supported()
+    if (deadline.at is None and not walled) or not hasattr(os, "fork"):
         return work()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         os.close(read_end)
+        if walled:
+            sandbox.deny_network()
         _child(work, write_end)
     os.close(write_end)
     try:

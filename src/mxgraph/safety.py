@@ -28,8 +28,10 @@ from mxgraph.errors import QueryRefused
 QueryKind = Literal["query", "update"]
 
 # One alternative per SPARQL token class that may contain keyword-like text.
-# Long strings come before short ones; a "<" followed by IRI characters up to
-# ">" is an IRI (as in the SPARQL grammar), otherwise it is the operator.
+# Long strings come before short ones; a "<" followed by IRI characters (or
+# UCHAR escapes, \u0041) up to ">" is an IRI (as in the SPARQL grammar),
+# otherwise it is the operator. A prefixed name's local part may hold escapes
+# (PN_LOCAL_ESC: mx:a\' is one name, not a name and a string) and %HH.
 _TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n\r]*)
@@ -37,10 +39,10 @@ _TOKEN = re.compile(
              |\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
              |'(?:[^'\\\n\r]|\\.)*'?
              |"(?:[^"\\\n\r]|\\.)*"?)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
   | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<name>[\w\-.:%\\]*:[\w\-.:%\\]*|_:[\w\-.]*)
+  | (?P<name>[\w\-.]*:(?:[\w\-.:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*|_:[\w\-.]*)
   | (?P<word>[A-Za-z_]\w*)
   | (?P<other>\S)
     """,
