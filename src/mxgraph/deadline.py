@@ -77,15 +77,16 @@ def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool
     here with its class and message; any other exception becomes an
     ``MxGraphError`` with its message.
     """
-    walled = offline and sandbox.supported()
-    if (deadline.at is None and not walled) or not hasattr(os, "fork"):
+    # Built here, once per process, so that a child only makes the system calls.
+    wall = sandbox.prepare() if offline else None
+    if (deadline.at is None and wall is None) or not hasattr(os, "fork"):
         return work()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         os.close(read_end)
-        if walled:
-            sandbox.deny_network()
+        if wall is not None:
+            wall.install()
         _child(work, write_end)
     os.close(write_end)
     try:

@@ -104,6 +104,43 @@ def supported() -> bool:
     return _syscalls() is not None
 
 
+class SeccompFilter:
+    """The network filter for this machine, built once per process (ctypes and the program),
+    so that each forked child only makes the two system calls of :meth:`install`."""
+
+    def __init__(self, arch: int, seccomp_nr: int, socket_nr: int, io_uring_nr: int) -> None:
+        import ctypes
+
+        class SockFprog(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        program = _program(arch, socket_nr, io_uring_nr)
+        self._program = ctypes.create_string_buffer(program, len(program))
+        self._fprog = SockFprog(len(program) // 8, ctypes.addressof(self._program))
+        self._libc = ctypes.CDLL(None, use_errno=True)
+        self._seccomp_nr = seccomp_nr
+        self._byref = ctypes.byref
+
+    def install(self) -> bool:
+        """Put the filter on this process and its threads; whether the kernel took it."""
+        if self._libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        done = self._libc.syscall(
+            self._seccomp_nr,
+            _SECCOMP_SET_MODE_FILTER,
+            _SECCOMP_FILTER_FLAG_TSYNC,
+            self._byref(self._fprog),
+        )
+        return bool(done == 0)
+
+
+@functools.lru_cache(maxsize=1)
+def prepare() -> SeccompFilter | None:
+    """The filter for this platform (built once), or None where there is none."""
+    numbers = _syscalls()
+    return None if numbers is None else SeccompFilter(*numbers)
+
+
 _installed = False
 
 
@@ -114,28 +151,9 @@ def deny_network() -> bool:
     seccomp filter. Calling it again is harmless.
     """
     global _installed
-    if _installed:
-        return True
-    numbers = _syscalls()
-    if numbers is None:
-        return False
-    import ctypes
-
-    arch, seccomp_nr, socket_nr, io_uring_nr = numbers
-    program = _program(arch, socket_nr, io_uring_nr)
-    buffer = ctypes.create_string_buffer(program, len(program))
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    fprog = SockFprog(len(program) // 8, ctypes.addressof(buffer))
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return False
-    done = libc.syscall(
-        seccomp_nr, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(fprog)
-    )
-    _installed = bool(done == 0)
+    wall = prepare()
+    if not _installed and wall is not None:
+        _installed = wall.install()
     return _installed
 
 
