@@ -398,13 +398,19 @@ def test_server_time_limit_is_an_error(virtuoso_with_graph: Server, runner: CliR
     started = time.monotonic()
     code, out, err = run_cli(runner, "query", HOPELESS, *virtuoso_server.query_options())
     assert (code, out) == (1, "")
-    assert re.fullmatch(
+    refused = re.fullmatch(
         rf"error: {re.escape(virtuoso_server.query_url)}: the query ran into the server's time "
         r"limit: Virtuoso 42000 Error The estimated execution time \d+ \(sec\) exceeds the "
         r"limit of 400 \(sec\)\.\n",
         err,
-    ), err
-    assert time.monotonic() - started < 2  # refused at once, and not retried
+    )
+    if refused:
+        assert time.monotonic() - started < 2  # refused at once, and not retried
+    else:
+        # Virtuoso's estimate rests on sampled statistics: on some machines it starts the
+        # query and cuts it at the limit instead, which must be the same error as for SLOW.
+        assert err.startswith(f"error: {virtuoso_server.query_url} sent a partial result (HTTP ")
+        assert "X-SQL-State S1TAT" in err
 
 
 def test_client_timeout(oxigraph_with_graph: Server, runner: CliRunner) -> None:
