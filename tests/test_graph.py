@@ -9,9 +9,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from mxgraph import resources
 from mxgraph.query import SelectResult, run_query
+from mxgraph.rdf_formats import rdf_format_for_path
 from mxgraph.store import MxStore, open_store
 from mxgraph.validate import undeclared_terms, validate_store
 
@@ -35,12 +37,25 @@ def select(store: MxStore, sparql: str) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("path", TURTLE_FILES, ids=lambda p: p.name)
 def test_turtle_parses_the_same_in_rdflib_and_oxigraph(path: Path) -> None:
-    by_rdflib = rdflib.Graph().parse(path, format="turtle")
-    quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-    n_triples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-    by_oxigraph = rdflib.Graph().parse(data=n_triples, format="nt")
-    assert len(by_rdflib) > 0
-    assert isomorphic(by_rdflib, by_oxigraph)
+    # TriG files are compared graph by graph: the named graphs are the statements' sources.
+    quads = list(ox.parse(path=str(path), format=rdf_format_for_path(path).oxigraph))
+    by_oxigraph: dict[str | None, list[ox.Triple]] = {}
+    for quad in quads:
+        name = None if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+        by_oxigraph.setdefault(name, []).append(quad.triple)
+    by_rdflib: dict[str | None, rdflib.Graph] = {}
+    if path.suffix == ".trig":
+        dataset = rdflib.Dataset().parse(path, format="trig")
+        for s, p, o, g in dataset.quads():
+            name = None if g in (None, DATASET_DEFAULT_GRAPH_ID) else g.n3()
+            by_rdflib.setdefault(name, rdflib.Graph()).add((s, p, o))
+    else:
+        by_rdflib[None] = rdflib.Graph().parse(path, format="turtle")
+    assert by_rdflib.keys() == by_oxigraph.keys()
+    for name, triples in by_oxigraph.items():
+        n_triples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        assert len(by_rdflib[name]) > 0
+        assert isomorphic(by_rdflib[name], rdflib.Graph().parse(data=n_triples, format="nt"))
 
 
 def test_one_file_per_section() -> None:
@@ -48,14 +63,14 @@ def test_one_file_per_section() -> None:
     assert names == [
         "00-source.ttl",
         "00-time.ttl",
-        "01-overview.ttl",
-        "02-economy.ttl",
-        "03-border.ttl",
-        "04-education.ttl",
-        "05-security.ttl",
-        "06-organizations.ttl",
-        "07-representation.ttl",
-        "08-further-information.ttl",
+        "01-overview.trig",
+        "02-economy.trig",
+        "03-border.trig",
+        "04-education.trig",
+        "05-security.trig",
+        "06-organizations.trig",
+        "07-representation.trig",
+        "08-further-information.trig",
     ]
 
 

@@ -145,20 +145,8 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "coordinating infrastructure and development",
         ),
-        (
-            "U.S.–Mexico cooperation along the border",
-            "Executive Steering Committee for 21st Century Border Management",
-            "binational working group",
-            "2010",
-            "a modern, secure, and efficient border",
-        ),
-        (
-            "U.S.–Mexico cooperation along the border",
-            "U.S.-Mexico Binational Bridges and Border Crossings Group",
-            "binational working group",
-            "",
-            "coordinating planning for new crossings; improving the efficiency of existing crossings",
-        ),
+        # No sentence says border cooperation is conducted under the Executive Steering
+        # Committee or the Bridges Group (#9): those two rows were dropped with the claim.
         (
             "U.S.–Mexico cooperation on environmental and natural resource issues",
             "Border 2020 Program",

@@ -24,6 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mxgraph import resources
+from mxgraph.store import open_store
 from mxgraph.namespaces import OWL, RDF, RDFS, SKOS, curie
 
 _GENERATED = (
@@ -227,9 +228,10 @@ def ontology_reference() -> str:
     schema = ox.Store()
     for path in resources.ontology_files():
         schema.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    data = ox.Store()
+    data_store = open_store(bundled=False)
     for path in resources.graph_files():
-        data.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        data_store.load_file(path)  # statements in their sentence's graph and the default graph
+    data = data_store.oxigraph
     instances = _counts(data, "SELECT ?c (COUNT(*) AS ?n) { ?x a ?c } GROUP BY ?c")
     predicates = _counts(data, "SELECT ?p (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?p")
     objects = _counts(data, "SELECT ?o (COUNT(*) AS ?n) { ?s ?p ?o FILTER(isIRI(?o)) } GROUP BY ?o")

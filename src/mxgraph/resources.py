@@ -37,8 +37,10 @@ def shapes_file() -> Path:
 
 
 def graph_files() -> list[Path]:
-    """The data files of the bundled graph, one per section of the fact sheet."""
-    return sorted((data_root() / "graph").glob("*.ttl"))
+    """The data files of the bundled graph: the source and times (Turtle), then one TriG file
+    per section of the fact sheet, each statement in the named graph of its sentence."""
+    folder = data_root() / "graph"
+    return sorted([*folder.glob("*.ttl"), *folder.glob("*.trig")])
 
 
 def bundled_files() -> list[Path]:

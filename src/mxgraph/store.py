@@ -2,12 +2,15 @@
 
 Where triples go (the design every other module relies on):
 
-* Everything is loaded into the store's **default graph**, so queries see one
-  graph with set semantics (a triple loaded twice counts once). Named graphs
-  in N-Quads, TriG or JSON-LD files are merged into the default graph too.
+* Every triple is in the store's **default graph**, so queries see one graph
+  with set semantics (a triple loaded twice counts once) and need no ``GRAPH``.
+* A triple that a file puts in a **named graph** (TriG, N-Quads) stays in that
+  graph *as well*. The bundled graph uses this for statement-level
+  provenance: each statement is in the named graph of the source sentence that
+  states it (named by the sentence's IRI), so ``GRAPH ?sentence { s p o }``
+  finds the sentences behind a statement (see :data:`SOURCE_PATTERN`).
 * The bundled ontology is *also* kept in the named graph :data:`ONTOLOGY_GRAPH`
-  (same blank nodes), so ``export --data-only`` can leave it out. Queries run
-  on the default graph only and never see that copy twice.
+  (same blank nodes), so ``export --data-only`` can leave it out.
 
 >>> store = open_store(bundled=False)
 >>> store.load_bytes(b"<http://ex.org/a> <http://ex.org/b> 'c' .", "inline.ttl")
@@ -36,6 +39,10 @@ if TYPE_CHECKING:
 
 #: Named graph holding a copy of the bundled ontology (see the module docstring).
 ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/mxgraph/graph/ontology")
+
+#: The one SPARQL pattern that finds the sentences stating a statement: each statement of
+#: the bundled graph is also in the named graph of each source sentence that states it.
+SOURCE_PATTERN = "GRAPH ?source { ?subject ?predicate ?object }"
 
 #: Called after each source is loaded: (source, index from 1, number of sources).
 ProgressCallback = Callable[[str, int, int], None]
@@ -137,11 +144,22 @@ class MxStore:
             self.load_file(path)
 
     def _add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
-        flattened = (ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+        def with_default_copies() -> Iterator[ox.Quad]:
+            for quad in quads:
+                yield quad
+                if not isinstance(quad.graph_name, ox.DefaultGraph):
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
         if bulk:
-            self.oxigraph.bulk_extend(flattened)
+            self.oxigraph.bulk_extend(with_default_copies())
         else:
-            self.oxigraph.extend(flattened)
+            self.oxigraph.extend(with_default_copies())
+
+    def named_graph_quads(self) -> Iterator[ox.Quad]:
+        """The quads of the named graphs but the ontology's copy (the statements' sources)."""
+        for graph in self.oxigraph.named_graphs():
+            if graph != ONTOLOGY_GRAPH:
+                yield from self.oxigraph.quads_for_pattern(None, None, None, graph)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The default graph as an rdflib ``Graph`` (for pyshacl and owlrl); imports rdflib.
