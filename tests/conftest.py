@@ -124,7 +124,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 def _with_graph(server: Server) -> Server:
     """``server`` after the bundled graph has been pushed to it (once per session)."""
-    from mxgraph.push import push_triples
+    from mxgraph.push import push_source_graphs, push_triples
     from mxgraph.remote import RemoteEndpoint
 
     if not server.pushed:
@@ -136,7 +136,9 @@ def _with_graph(server: Server) -> Server:
             password=server.password,
             timeout=120,
         )
-        push_triples(endpoint, open_store(), graph=server.graph, replace=True)
+        store = open_store()
+        push_triples(endpoint, store, graph=server.graph, replace=True)
+        push_source_graphs(endpoint, store.named_graph_quads())
         server.pushed = True
     return server
 

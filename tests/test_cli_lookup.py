@@ -35,10 +35,12 @@ U.S. Agency for International Development
   wikidata: Q217072 <http://www.wikidata.org/entity/Q217072>
 
 Relations (4)
-  —agency of→ United States (mxd:united-states)
-  —runs→ USAID programs under the Merida Initiative (mxd:usaid-merida-programs)
-  ←published by— USAID Mexico Page (mxd:usaid-mexico-page)
-  ←run by— USAID programs under the Merida Initiative (mxd:usaid-merida-programs)
+  —agency of→ United States (mxd:united-states)  [mxd:p19s1, mxd:p19s2, mxd:p28s1]
+  —runs→ USAID programs under the Merida Initiative (mxd:usaid-merida-programs)  \
+[mxd:p19s1, mxd:p19s2]
+  ←published by— USAID Mexico Page (mxd:usaid-mexico-page)  [mxd:p28s1]
+  ←run by— USAID programs under the Merida Initiative (mxd:usaid-merida-programs)  \
+[mxd:p19s1, mxd:p19s2]
 
 Sources (3)
   mxd:p19s1 [8724–8891] "{USAID_QUOTE}"
@@ -178,7 +180,54 @@ def test_path_json(runner: CliRunner) -> None:
             "iri": "https://w3id.org/mxgraph/ontology#launchedBy",
         },
         "direction": "in",
+        "sources": [
+            {
+                "sentence": {
+                    "label": "mxd:p07s2",
+                    "curie": "mxd:p07s2",
+                    "iri": "https://w3id.org/mxgraph/id/p07s2",
+                },
+                "quote": "In 2012, Mexico joined Chile, Colombia, and Peru to launch an ambitious "
+                "regional economic integration effort, the Pacific Alliance, focused on "
+                "liberalizing trade and investment, as well as facilitating the movement of "
+                "citizens.",
+                "start": 2441,
+                "end": 2668,
+            }
+        ],
     }
+
+
+def test_path_and_neighbors_print_the_sentence_under_each_relation(runner: CliRunner) -> None:
+    quote = (
+        "In 2012, Mexico joined Chile, Colombia, and Peru to launch an ambitious regional "
+        "economic integration effort, the Pacific Alliance, focused on liberalizing trade and "
+        "investment, as well as facilitating the movement of citizens."
+    )
+    code, out, err = invoke(runner, "neighbors", "Chile", "--sources")
+    assert (code, err) == (0, "")
+    assert out == (
+        "Neighbors of Chile (mxd:chile) within 1 step\n"
+        "  2 relations (direction both)\n"
+        "  1  Chile ←launched by— Pacific Alliance (mxd:pacific-alliance)\n"
+        f'       mxd:p07s2 [2441–2668] "{quote}"\n'
+        "  1  Chile ←participant— Pacific Alliance (mxd:pacific-alliance)\n"
+        f'       mxd:p07s2 [2441–2668] "{quote}"\n'
+    )
+    code, out, err = invoke(runner, "path", "Chile", "Canada", "--sources")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[3:5] == [
+        "    Chile ←launched by, participant— Pacific Alliance",
+        f'      mxd:p07s2 [2441–2668] "{quote}"',
+    ]
+    assert lines[-2:] == [
+        "    Mexico —cooperates with→ / ←cooperates with— Canada",
+        '      mxd:p06s1 [1877–2103] "The United States, Canada, and Mexico cooperate on '
+        "hemispheric and global challenges, such as managing trans-border infectious diseases "
+        'and seeking greater cooperation to respond to challenges of transnational organized '
+        'crime."',
+    ]
 
 
 def test_path_too_long_exits_1(runner: CliRunner) -> None:

@@ -114,8 +114,11 @@ def describe(
 ) -> None:
     """Everything about one entity: types, aliases, relations, facts and source sentences.
 
+    Each relation ends with the ids of the sentences that state it; their text is
+    under Sources.
+
     JSON: {"entity", "types", "aliases", "description", "wikidata", "attributes",
-    "relations": [{"direction", "relation", "entity"}], "facts": [{"fact", "role",
+    "relations": [{"direction", "relation", "entity", "sources"}], "facts": [{"fact", "role",
     "value", "lower_bound", "upper_bound", "unit", "currency", "qualifier_text", "time",
     "sources", ...}], "sources": [{"sentence", "quote", "start", "end"}]}.
     """
@@ -160,6 +163,10 @@ def neighbors(
             show_default=False,
         ),
     ] = None,
+    sources: Annotated[
+        bool,
+        typer.Option("--sources", help="Print under each relation the sentences that state it."),
+    ] = False,
     fmt: LookupFormatOption = ReportFormat.TABLE,
     data: DataOption = None,
     data_format: DataFormatOption = None,
@@ -174,7 +181,7 @@ def neighbors(
     """The entities related to an entity, up to --depth relations away.
 
     JSON: {"entity", "depth", "direction", "relation", "type", "neighbors":
-    [{"depth", "from", "direction", "relation", "entity"}]}.
+    [{"depth", "from", "direction", "relation", "entity", "sources"}]}.
     """
     from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
@@ -185,7 +192,7 @@ def neighbors(
     found = find_neighbors(
         backend, entity, depth=depth, relation=relation, direction=direction, type=type_
     )
-    _emit(neighbors_report(found), fmt)
+    _emit(neighbors_report(found, sources=sources), fmt)
 
 
 @app.command()
@@ -205,6 +212,10 @@ def path(
     all_paths: Annotated[
         bool, typer.Option("--all", help="List every shortest path, not only the first.")
     ] = False,
+    sources: Annotated[
+        bool,
+        typer.Option("--sources", help="Print under each relation the sentences that state it."),
+    ] = False,
     fmt: LookupFormatOption = ReportFormat.TABLE,
     data: DataOption = None,
     data_format: DataFormatOption = None,
@@ -222,7 +233,7 @@ def path(
     --max-length) the report says so and the exit status is 1.
 
     JSON: {"from", "to", "length", "max_length", "truncated", "paths": [{"length",
-    "steps": [{"from", "to", "relations": [{"relation", "direction"}]}]}]}.
+    "steps": [{"from", "to", "relations": [{"relation", "direction", "sources"}]}]}]}.
     """
     from mxgraph.lookup_format import path_report
     from mxgraph.paths import shortest_paths
@@ -231,7 +242,7 @@ def path(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
     result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
-    _emit(path_report(result), fmt)
+    _emit(path_report(result, sources=sources), fmt)
     if result.length is None:
         raise typer.Exit(code=1)
 

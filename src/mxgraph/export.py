@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 from mxgraph.deadline import Deadline, run_in_child
-from mxgraph.output import serialize_triples
-from mxgraph.rdf_formats import RdfSyntax
+from mxgraph.output import serialize_dataset, serialize_triples
+from mxgraph.rdf_formats import RDF_FORMATS, RdfSyntax
 from mxgraph.store import MxStore
 
 
@@ -23,6 +23,10 @@ def export_graph(
     timeout: float | Deadline | None = None,
 ) -> bytes:
     """The store's triples serialized in ``fmt``; ``data_only`` leaves out the ontology's.
+
+    The dataset formats (TriG, N-Quads) also keep the named graphs, which hold the
+    statements' sources (see :mod:`mxgraph.provenance`); the triple formats
+    (Turtle, N-Triples, JSON-LD, RDF/XML, N3) write the default graph only.
 
     ``timeout`` bounds the serialization like a query's (see :mod:`mxgraph.deadline`).
 
@@ -38,6 +42,8 @@ def export_graph(
         if data_only:
             ontology = set(store.ontology_triples())
             triples = [triple for triple in triples if triple not in ontology]
+        if RDF_FORMATS[syntax].dataset:
+            return serialize_dataset(triples, store.named_graph_quads(), syntax)
         return serialize_triples(triples, syntax)
 
     deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -34,6 +34,7 @@ from mxgraph.backend import (
 from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, WD, curie
+from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.query import Term
 from mxgraph.resolve import (
     EntityRef,
@@ -48,40 +49,30 @@ from mxgraph.resolve import (
 )
 
 
-@dataclass(frozen=True, order=True)
-class Citation:
-    """A source sentence: its node, the quoted text and its character offsets in the source."""
-
-    start: int | None
-    end: int | None
-    sentence: EntityRef
-    quote: str
-
-    def to_json(self) -> dict[str, object]:
-        """``{"sentence": ref, "quote": ..., "start": int|null, "end": int|null}``."""
-        return {
-            "sentence": self.sentence.to_json(),
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-        }
-
-
 @dataclass(frozen=True)
 class Relation:
-    """A link between the entity looked at and another node, and which way it runs."""
+    """A link between the entity looked at and another node, which way it runs, and the
+    sentences that state it (empty for a link no sentence states, such as an inferred one)."""
 
     direction: Direction
     relation: TermRef
     other: EntityRef
+    sources: tuple[Citation, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """``{"direction": "out"|"in", "relation": ref, "entity": ref}``."""
+        """``{"direction": "out"|"in", "relation": ref, "entity": ref, "sources": [...]}``."""
         return {
             "direction": self.direction.value,
             "relation": self.relation.to_json(),
             "entity": self.other.to_json(),
+            "sources": [citation.to_json() for citation in self.sources],
         }
+
+    def statement(self, entity: str) -> Statement:
+        """The triple behind the link, for ``entity`` the entity looked at."""
+        if self.direction is Direction.OUT:
+            return (entity, self.relation.iri, self.other.iri)
+        return (self.other.iri, self.relation.iri, entity)
 
 
 @dataclass(frozen=True)
@@ -296,8 +287,10 @@ def _number(term: Term | None) -> Number | None:
 def describe_entity(source: Source, name: str) -> EntityDescription:
     """What the graph says about the entity ``name`` (see :func:`~mxgraph.resolve.resolve_entity`).
 
-    Relations to quantitative facts are listed as :attr:`EntityDescription.facts`;
-    relations to source sentences as :attr:`EntityDescription.sources`.
+    Relations to quantitative facts are listed as :attr:`EntityDescription.facts`.
+    Each relation has the sentences that state it; :attr:`EntityDescription.sources`
+    holds every sentence that mentions the entity (``mx:citation``) or states one
+    of its relations.
 
     >>> from mxgraph.store import open_store
     >>> usaid = describe_entity(open_store(), "USAID")
@@ -361,6 +354,10 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
         for iri in facts_iris
         for role in fact_roles[iri]
     ]
+    relations = in_relations + out_relations
+    check_deadline(backend)
+    sources = statement_sources(backend, [r.statement(entity.iri) for r in relations])
+    relations = [replace(r, sources=sources[r.statement(entity.iri)]) for r in relations]
     return EntityDescription(
         entity=entity,
         types=types,
@@ -368,10 +365,13 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
         description=best_label(descriptions),
         wikidata=wikidata,
         attributes=tuple(sorted(attributes, key=lambda a: (a.property.label, a.value))),
-        relations=tuple(sorted(in_relations + out_relations, key=_relation_order)),
+        relations=tuple(sorted(relations, key=_relation_order)),
         facts=tuple(sorted(facts, key=lambda f: (f.fact.label, f.fact.iri, f.role.label))),
         sources=tuple(
-            sorted(own.citations[iri] for iri in own.iris(_CITATION) if iri in own.citations)
+            sorted(
+                {own.citations[iri] for iri in own.iris(_CITATION) if iri in own.citations}
+                | {citation for r in relations for citation in r.sources}
+            )
         ),
     )
 
@@ -442,23 +442,32 @@ def _quantitative_fact(
 
 @dataclass(frozen=True)
 class Neighbor:
-    """A node reached at ``depth`` from ``via`` by one relation (``out``: ``via`` is subject)."""
+    """A node reached at ``depth`` from ``via`` by one relation (``out``: ``via`` is subject),
+    with the sentences that state that relation."""
 
     depth: int
     via: EntityRef
     direction: Direction
     relation: TermRef
     entity: EntityRef
+    sources: tuple[Citation, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """``{"depth", "from", "direction": "out"|"in", "relation", "entity"}``."""
+        """``{"depth", "from", "direction": "out"|"in", "relation", "entity", "sources"}``."""
         return {
             "depth": self.depth,
             "from": self.via.to_json(),
             "direction": self.direction.value,
             "relation": self.relation.to_json(),
             "entity": self.entity.to_json(),
+            "sources": [citation.to_json() for citation in self.sources],
         }
+
+    def statement(self) -> Statement:
+        """The triple behind the relation."""
+        if self.direction is Direction.OUT:
+            return (self.via.iri, self.relation.iri, self.entity.iri)
+        return (self.entity.iri, self.relation.iri, self.via.iri)
 
 
 @dataclass(frozen=True)
@@ -585,8 +594,10 @@ def neighbors(
     if class_ref is not None:
         typed = _of_class(backend, [n.entity.iri for n in found], class_ref)
         found = [n for n in found if n.entity.iri in typed]
+    check_deadline(backend)
+    sources = statement_sources(backend, [n.statement() for n in found])
     ordered = sorted(
-        found,
+        (replace(n, sources=sources[n.statement()]) for n in found),
         key=lambda n: (
             n.depth,
             n.via.label,

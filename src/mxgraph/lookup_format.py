@@ -18,7 +18,8 @@ relation, class or unit; a node without label has its CURIE as label).
      "wikidata": [{"id": "Q217072", "iri": str}],
      "attributes": [{"property": ref, "value": str, "datatype": curie|null,
                      "language": str|null}],
-     "relations": [{"direction": "out"|"in", "relation": ref, "entity": ref}],
+     "relations": [{"direction": "out"|"in", "relation": ref, "entity": ref,
+                    "sources": [citation]}],
      "facts": [{"fact": ref, "types": [ref], "role": ref,
                 "value": number|null, "lower_bound": number|null,
                 "upper_bound": number|null, "ordinal": int|null,
@@ -29,14 +30,17 @@ relation, class or unit; a node without label has its CURIE as label).
      "sources": [citation]}
 
 ``out`` relations are stated with the entity as subject, ``in`` with it as
-object. A fact's ``role`` is the relation linking it to the entity.
+object. A relation's ``sources`` are the sentences that state it (empty only for
+one no sentence states, such as an inferred one); the entity's ``sources`` are
+every sentence that mentions it or states one of its relations. A fact's
+``role`` is the relation linking it to the entity.
 
 ``neighbors``::
 
     {"entity": ref, "depth": int, "direction": "out"|"in"|"both",
      "relation": ref|null, "type": ref|null,
      "neighbors": [{"depth": int, "from": ref, "direction": "out"|"in",
-                    "relation": ref, "entity": ref}]}
+                    "relation": ref, "entity": ref, "sources": [citation]}]}
 
 ``path``::
 
@@ -44,7 +48,8 @@ object. A fact's ``role`` is the relation linking it to the entity.
      "truncated": bool,
      "paths": [{"length": int,
                 "steps": [{"from": ref, "to": ref,
-                           "relations": [{"relation": ref, "direction": "out"|"in"}]}]}]}
+                           "relations": [{"relation": ref, "direction": "out"|"in",
+                                          "sources": [citation]}]}]}]}
 
 ``search``::
 
@@ -68,7 +73,6 @@ import textwrap
 from mxgraph.direction import Direction
 from mxgraph.lookup import (
     Centrality,
-    Citation,
     EntityDescription,
     GraphStats,
     Neighborhood,
@@ -78,7 +82,8 @@ from mxgraph.lookup import (
 )
 from mxgraph.namespaces import WD
 from mxgraph.output import Report, Section
-from mxgraph.paths import PathResult
+from mxgraph.paths import Path, PathResult
+from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
 
 
@@ -117,6 +122,16 @@ def citation_line(citation: Citation) -> str:
     return f'{citation.sentence.curie}{where} "{citation.quote}"'
 
 
+def cited_ids(sources: tuple[Citation, ...]) -> str:
+    """``  [mxd:p21s1, mxd:p21s2]`` after a relation: the sentences that state it.
+
+    >>> from mxgraph.resolve import EntityRef
+    >>> cited_ids((Citation(0, 5, EntityRef.of("https://w3id.org/mxgraph/id/p21s2"), "x"),))
+    '  [mxd:p21s2]'
+    """
+    return f"  [{', '.join(c.sentence.curie for c in sources)}]" if sources else ""
+
+
 def _wikidata_id(iri: str) -> str:
     return iri[len(WD) :] if iri.startswith(WD) else iri
 
@@ -144,7 +159,8 @@ def describe_report(description: EntityDescription) -> Report:
             Section(
                 f"Relations ({len(d.relations)})",
                 lines=tuple(
-                    f"{arrow(r.direction, r.relation)} {named(r.other)}" for r in d.relations
+                    f"{arrow(r.direction, r.relation)} {named(r.other)}{cited_ids(r.sources)}"
+                    for r in d.relations
                 ),
             )
         )
@@ -216,8 +232,9 @@ def _fact_section(fact: QuantitativeFact) -> Section:
 # --- neighbors --------------------------------------------------------------------------
 
 
-def neighbors_report(neighborhood: Neighborhood) -> Report:
-    """Sections for ``mxgraph neighbors`` and its JSON document."""
+def neighbors_report(neighborhood: Neighborhood, *, sources: bool = False) -> Report:
+    """Sections for ``mxgraph neighbors`` and its JSON document; with ``sources`` each
+    relation is a line with the sentences that state it under it, instead of a table row."""
     n = neighborhood
     title = f"Neighbors of {named(n.entity)} within {n.depth} step{'s' if n.depth > 1 else ''}"
     filters = [f"direction {n.direction.value}"]
@@ -232,12 +249,21 @@ def neighbors_report(neighborhood: Neighborhood) -> Report:
         (str(x.depth), x.via.label, arrow(x.direction, x.relation), x.entity.label, x.entity.curie)
         for x in n.neighbors
     )
-    section = Section(
-        title,
-        lines=(summary,),
-        columns=("depth", "from", "relation", "neighbor", "curie") if rows else (),
-        rows=rows,
-    )
+    if sources:
+        lines = [summary]
+        for x in n.neighbors:
+            lines.append(
+                f"{x.depth}  {x.via.label} {arrow(x.direction, x.relation)} {named(x.entity)}"
+            )
+            lines += [f"     {citation_line(c)}" for c in x.sources] or ["     (no source)"]
+        section = Section(title, lines=tuple(lines))
+    else:
+        section = Section(
+            title,
+            lines=(summary,),
+            columns=("depth", "from", "relation", "neighbor", "curie") if rows else (),
+            rows=rows,
+        )
     document = {
         "entity": n.entity.to_json(),
         "depth": n.depth,
@@ -252,8 +278,9 @@ def neighbors_report(neighborhood: Neighborhood) -> Report:
 # --- path -------------------------------------------------------------------------------
 
 
-def path_report(result: PathResult) -> Report:
-    """Sections for ``mxgraph path`` and its JSON document."""
+def path_report(result: PathResult, *, sources: bool = False) -> Report:
+    """Sections for ``mxgraph path`` and its JSON document; with ``sources`` each path is
+    followed by its steps, each with the sentences that state its relations."""
     r = result
     title = f"From {named(r.start)} to {named(r.end)}"
     if r.length is None:
@@ -265,7 +292,7 @@ def path_report(result: PathResult) -> Report:
             f"{count}{'+' if r.truncated else ''} shortest path{'s' if count != 1 else ''} "
             f"of length {r.length}"
         )
-        lines = (heading, *(p.chain() for p in r.paths))
+        lines = (heading, *(line for p in r.paths for line in _path_lines(p, sources)))
     document = {
         "from": r.start.to_json(),
         "to": r.end.to_json(),
@@ -275,6 +302,16 @@ def path_report(result: PathResult) -> Report:
         "paths": [p.to_json() for p in r.paths],
     }
     return Report((Section(title, lines=lines),), document)
+
+
+def _path_lines(path: Path, sources: bool) -> list[str]:
+    lines = [path.chain()]
+    if sources:
+        for step in path.steps:
+            lines.append(f"  {step.start.label} {step.arrow()} {step.end.label}")
+            cited = sorted({c for r in step.relations for c in r.sources})
+            lines += [f"    {citation_line(c)}" for c in cited] or ["    (no source)"]
+    return lines
 
 
 # --- search -----------------------------------------------------------------------------

@@ -314,6 +314,27 @@ def serialize_triples(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
     return output if output.endswith(b"\n") or not output else output + b"\n"
 
 
+def serialize_dataset(
+    triples: Iterable[ox.Triple], named: Iterable[ox.Quad], syntax: RdfSyntax
+) -> bytes:
+    """The default graph's triples and the ``named`` graphs' quads in a dataset syntax (TriG,
+    N-Quads), the default graph first, then each named graph, grouped by subject.
+
+    >>> t = ox.Triple(ox.NamedNode("http://ex.org/a"), ox.NamedNode("http://ex.org/p"),
+    ...               ox.NamedNode("http://ex.org/b"))
+    >>> print(serialize_dataset([t], [ox.Quad(*t, ox.NamedNode("http://ex.org/g"))],
+    ...                         RdfSyntax.NQ).decode(), end="")
+    <http://ex.org/a> <http://ex.org/p> <http://ex.org/b> .
+    <http://ex.org/a> <http://ex.org/p> <http://ex.org/b> <http://ex.org/g> .
+    """
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in sorted(triples, key=_sort_key)]
+    quads += sorted(named, key=lambda q: (str(q.graph_name), _sort_key(q.triple)))
+    spec = RDF_FORMATS[syntax]
+    prefixes = used_prefixes([q.triple for q in quads]) if syntax in _PREFIXED_SYNTAXES else None
+    output = ox.serialize(quads, format=spec.oxigraph, prefixes=prefixes) or b""
+    return output if output.endswith(b"\n") or not output else output + b"\n"
+
+
 _PREFIXED_SYNTAXES = frozenset({RdfSyntax.TURTLE, RdfSyntax.TRIG, RdfSyntax.XML, RdfSyntax.N3})
 
 

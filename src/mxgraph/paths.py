@@ -25,13 +25,14 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
+from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.resolve import (
     EntityIndex,
     EntityRef,
@@ -165,14 +166,21 @@ def load_entity_graph(source: Source, index: EntityIndex | None = None) -> Entit
 
 @dataclass(frozen=True)
 class StepRelation:
-    """A relation along a step: ``forward`` when it is stated from the step's start to its end."""
+    """A relation along a step: ``forward`` when it is stated from the step's start to its end;
+    ``sources``: the sentences that state it."""
 
     relation: TermRef
     forward: bool
+    sources: tuple[Citation, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """``{"relation": ref, "direction": "out"|"in"}``; ``out``: stated from ``from``."""
-        return {"relation": self.relation.to_json(), "direction": "out" if self.forward else "in"}
+        """``{"relation": ref, "direction": "out"|"in", "sources": [...]}``; ``out``: stated
+        from ``from``."""
+        return {
+            "relation": self.relation.to_json(),
+            "direction": "out" if self.forward else "in",
+            "sources": [citation.to_json() for citation in self.sources],
+        }
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,11 @@ class Step:
         if backward:
             arrows.append(f"←{', '.join(backward)}—")
         return " / ".join(arrows)
+
+    def statement(self, relation: StepRelation) -> Statement:
+        """The triple behind one of the step's relations."""
+        subject, object_ = (self.start, self.end) if relation.forward else (self.end, self.start)
+        return (subject.iri, relation.relation.iri, object_.iri)
 
     def to_json(self) -> dict[str, object]:
         """``{"from": ref, "to": ref, "relations": [step relation, ...]}``."""
@@ -431,7 +444,31 @@ def shortest_paths(
         if len(paths) >= wanted:
             break
     truncated = all_paths and len(paths) > limit
-    return PathResult(start_ref, end_ref, length, tuple(paths[:limit]), max_length, truncated)
+    check_deadline(backend)
+    paths = _with_sources(backend, paths[:limit])
+    return PathResult(start_ref, end_ref, length, tuple(paths), max_length, truncated)
+
+
+def _with_sources(backend: SparqlBackend, paths: list[Path]) -> list[Path]:
+    """The paths with the source sentences of every relation along them."""
+    found = statement_sources(
+        backend,
+        [step.statement(r) for path in paths for step in path.steps for r in step.relations],
+    )
+    return [
+        Path(
+            tuple(
+                replace(
+                    step,
+                    relations=tuple(
+                        replace(r, sources=found[step.statement(r)]) for r in step.relations
+                    ),
+                )
+                for step in path.steps
+            )
+        )
+        for path in paths
+    ]
 
 
 def _paths_in_label_order(

@@ -142,6 +142,66 @@ def push_triples(
     return PushResult(len(ground), before, after, method, time.perf_counter() - start)
 
 
+def push_source_graphs(
+    endpoint: RemoteEndpoint,
+    quads: Iterable[ox.Quad],
+    *,
+    store_url: str | None = None,
+    progress: PushProgress | None = None,
+) -> int:
+    """Send the named graphs of ``quads`` (each statement in its sentence's graph), each
+    replacing the server's graph of that name; returns the quads sent.
+
+    These are mxgraph's statement-level sources (see :mod:`mxgraph.provenance`): on
+    the server as locally, ``GRAPH ?source { s p o }`` finds the sentences behind a
+    statement. The graphs are named by sentence IRIs, so replacing them touches
+    nothing but mxgraph's own graphs. Afterwards the quads in those graphs are
+    counted; a count that differs is an error.
+    """
+    graphs: dict[str, list[ox.Triple]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    if not graphs:
+        return 0
+    grounded = {name: skolemize(triples) for name, triples in sorted(graphs.items())}
+    total = sum(len(triples) for triples in grounded.values())
+    store_url = store_url or find_graph_store(endpoint)
+    sent = 0
+    if store_url is not None:
+        for name, triples in grounded.items():
+            _send_graph_store(endpoint, store_url, triples, name, True, None)
+            sent += len(triples)
+            if progress:
+                progress(sent, total)
+    else:
+        # One update drops them all (one request, not one per sentence).
+        endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in grounded))
+        pending = [(name, t) for name, triples in grounded.items() for t in triples]
+        for index in range(0, len(pending), UPDATE_BATCH):
+            batch = pending[index : index + UPDATE_BATCH]
+            body = "\n".join(
+                f"GRAPH {ox.NamedNode(name)} {{ {t.subject} {t.predicate} {t.object} }}"
+                for name, t in batch
+            )
+            endpoint.update(f"INSERT DATA {{\n{body}\n}}")
+            sent += len(batch)
+            if progress:
+                progress(sent, total)
+    values = " ".join(str(ox.NamedNode(name)) for name in grounded)
+    rows = endpoint.select(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    ).rows
+    counted = rows[0][0] if rows and rows[0] else None
+    if not isinstance(counted, ox.Literal) or int(counted.value) != total:
+        found = counted.value if isinstance(counted, ox.Literal) else "no count"
+        raise EndpointError(
+            f"after the upload {endpoint.url} holds {found} triples in the {len(grounded)} "
+            f"source graphs, expected {total}"
+        )
+    return total
+
+
 def _batches(triples: Sequence[ox.Triple], size: int) -> Iterable[Sequence[ox.Triple]]:
     for index in range(0, len(triples), size):
         yield triples[index : index + size]

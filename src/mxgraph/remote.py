@@ -83,11 +83,32 @@ class HttpAnswer:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+#: The class of the source sentences, whose IRIs name the graphs of the statements they state.
+_SENTENCE = "https://w3id.org/mxgraph/ontology#SourceSentence"
+
+
+def _names_graphs(sparql: str) -> bool:
+    """Whether the query has a ``GRAPH`` pattern (the keyword, not a name or IRI holding it).
+
+    >>> _names_graphs("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    True
+    >>> _names_graphs("SELECT * { ?graph ?p <x:graph> }")
+    False
+    """
+    from mxgraph.safety import tokenize
+
+    return any(t.kind == "word" and t.text.upper() == "GRAPH" for t in tokenize(sparql))
+
+
 class RemoteEndpoint:
     """A SPARQL server as a :class:`~mxgraph.backend.SparqlBackend`.
 
     ``url`` answers queries; ``update_url`` (default: ``url``) takes updates.
-    ``graph`` is sent as ``default-graph-uri``, so queries see that graph only.
+    ``graph`` is sent as ``default-graph-uri``, so queries see that graph only;
+    a query that holds ``GRAPH`` also gets, as ``named-graph-uri``, the graphs of
+    the source sentences that graph describes (the statements' sources, see
+    :mod:`mxgraph.provenance`): the SPARQL Protocol gives a query that names a
+    default graph no named graphs unless it names them too.
     ``user`` and ``password`` answer basic or digest challenges. ``accept`` is
     the ``Accept`` header of SELECT and ASK queries (any SPARQL result format
     is read). ``timeout``
@@ -130,6 +151,7 @@ class RemoteEndpoint:
                 urllib.request.HTTPBasicAuthHandler(passwords),
             ]
         self.opener = urllib.request.build_opener(*handlers)
+        self._source_graphs: tuple[str, ...] | None = None
 
     # -- the SparqlBackend protocol ---------------------------------------------------------
 
@@ -157,6 +179,19 @@ class RemoteEndpoint:
     def update(self, sparql: str) -> None:
         """Send a SPARQL update to the update endpoint."""
         self._request(sparql, update=True)
+        self._source_graphs = None  # the sentences may have changed
+
+    def source_graphs(self) -> tuple[str, ...]:
+        """The named graphs of the source sentences in ``graph`` (read once; none without
+        ``graph``, where the server's own dataset applies)."""
+        if self.graph is None:
+            return ()
+        if self._source_graphs is None:
+            self._source_graphs = ()  # the query below holds no GRAPH; no recursion
+            rows = self.select(f"SELECT DISTINCT ?sentence WHERE {{ ?sentence a <{_SENTENCE}> }}")
+            found = {row[0].value for row in rows.rows if isinstance(row[0], ox.NamedNode)}
+            self._source_graphs = tuple(sorted(found))
+        return self._source_graphs
 
     def count_triples(self) -> int:
         """The number of triples in the queried graph (``graph``, or the server's default)."""
@@ -218,6 +253,9 @@ class RemoteEndpoint:
             wrapper.addParameter("timeout", str(max(int(remaining * 900), 1)))
         if self.graph is not None and not update:
             wrapper.addDefaultGraph(self.graph)
+            if _names_graphs(text):
+                for name in self.source_graphs():
+                    wrapper.addNamedGraph(name)
         if accept:
             wrapper.addCustomHttpHeader("Accept", accept)
         request: urllib.request.Request = wrapper._createRequest()
