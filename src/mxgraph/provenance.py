@@ -60,12 +60,18 @@ SELECT ?s ?p ?o ?source WHERE {{
   ?source a mx:SourceSentence .
 }}"""
 
+# A sentence is a segment of the fact sheet (oa:SpecificResource) with two selectors: the
+# quote (oa:exact) and the position (oa:start, oa:end).
 _CITATIONS_QUERY = """
 SELECT ?sentence ?exact ?start ?end WHERE {{
   {values}
-  ?sentence oa:exact ?exact .
-  OPTIONAL {{ ?sentence oa:start ?start }}
-  OPTIONAL {{ ?sentence oa:end ?end }}
+  ?sentence oa:hasSelector ?quote .
+  ?quote oa:exact ?exact .
+  OPTIONAL {{
+    ?sentence oa:hasSelector ?position .
+    ?position oa:start ?start ;
+              oa:end ?end .
+  }}
 }}"""
 
 #: Statements per query: a VALUES block of this many rows stays well under servers' limits.
