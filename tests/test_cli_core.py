@@ -287,3 +287,90 @@ def test_entry_point_runs_one_command_like_the_whole_app(
     assert done.returncode == code
     assert out_start in done.stdout if out_start else done.stdout == ""
     assert err in done.stderr if err else done.stderr == ""
+
+
+# -- usage errors and --output targets (#13) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["query", "--timeout", "abc", "ASK {}"],
+            "Invalid value for '--timeout': 'abc' is not a valid float",
+        ),
+        *(
+            (
+                ["query", "--timeout", given, "ASK {}"],
+                f"Invalid value for '--timeout': {shown} is not a number of seconds from 0 "
+                "(no limit) to 1,000,000",
+            )
+            for given, shown in (("nan", "nan"), ("inf", "inf"), ("1e300", "1e+300"))
+        ),
+        (["query", "--timeout", "-1", "ASK {}"], "Invalid value for '--timeout': -1.0 is not"),
+        (["describe"], "Missing argument 'entity'"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["query", "--no-such-option"], "No such option: --no-such-option"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_status_2(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, args, prog_name="mxgraph")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {message}")
+    assert result.stderr.count("\n") == 1 and "╭" not in result.stderr
+    command = "mxgraph" if args[0] == "no-such-command" else f"mxgraph {args[0]}"
+    assert result.stderr.endswith(f" (see: {command} --help)\n")
+
+
+def test_output_to_a_folder_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["query", "ASK {}", "--no-bundled", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_output_through_a_symbolic_link_replaces_its_target(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "answer.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = runner.invoke(app, ["query", "ASK {}", "--no-bundled", "-f", "csv", "-o", str(link)])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text() == "true\n"
+
+
+def test_output_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from mxgraph.cli import main; main()",
+            "query",
+            "ASK {}",
+            "--no-bundled",
+            "-f",
+            "csv",
+            "-o",
+            str(fifo),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert received == [b"true\n"]
+    assert fifo.is_fifo()  # still the pipe, not replaced by a regular file

@@ -5,6 +5,11 @@ and the temporary file is renamed over the target (atomic on POSIX and
 Windows). On any failure the temporary file is removed and the target is
 untouched.
 
+What is not a regular file is not replaced: a symbolic link is followed and
+its target replaced (the link stays), a device or FIFO (``/dev/stdout``, a
+named pipe) is written to directly since it cannot be renamed over, and a
+folder is refused.
+
 >>> import tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     target = pathlib.Path(folder) / "out.ttl"
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,7 +31,19 @@ from mxgraph.errors import MxGraphError
 
 def write_atomically(path: Path | str, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (temp file, fsync, ``os.replace``)."""
-    target = Path(path)
+    given = Path(path)
+    target = Path(os.path.realpath(given))  # through symbolic links: the link stays a link
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise MxGraphError(f"cannot write {given}: {error.strerror or error}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise MxGraphError(f"cannot write {given}: it is a folder")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(given, target, data)  # a device, FIFO or socket cannot be renamed over
+        return
     folder = target.parent
     try:
         descriptor, temporary = tempfile.mkstemp(
@@ -50,6 +68,14 @@ def write_atomically(path: Path | str, data: bytes) -> None:
         if isinstance(error, OSError):
             raise MxGraphError(f"cannot write {target}: {error.strerror or error}") from None
         raise
+
+
+def _write_through(given: Path, target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise MxGraphError(f"cannot write {given}: {error.strerror or error}") from None
 
 
 def _umask() -> int:

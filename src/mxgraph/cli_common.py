@@ -7,6 +7,7 @@ module holds only typer plumbing; the work is done by the library.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -58,11 +59,24 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
+#: The longest --timeout taken (about 11 days): larger values overflow the system's timers.
+MAX_TIMEOUT = 1_000_000.0
+
+
+def _check_timeout(value: float) -> float:
+    """``--timeout`` must be a finite number of seconds from 0 (no limit) to MAX_TIMEOUT."""
+    if not math.isfinite(value) or not 0 <= value <= MAX_TIMEOUT:
+        raise typer.BadParameter(
+            f"{value!r} is not a number of seconds from 0 (no limit) to {MAX_TIMEOUT:,.0f}"
+        )
+    return value
+
+
 TimeoutOption = Annotated[
     float,
     typer.Option(
         "--timeout",
-        min=0,
+        callback=_check_timeout,
         help="Stop after SECONDS, evaluation and output included (0: no limit).",
         metavar="SECONDS",
     ),
@@ -251,7 +265,12 @@ def print_error(message: str) -> None:
 
 
 class MxGraphGroup(TyperGroup):
-    """The command group: an :class:`MxGraphError` becomes one stderr line and its exit code."""
+    """The command group: every error is one ``error:`` line on stderr and an exit code.
+
+    An :class:`MxGraphError` exits with its code (1); a usage error (unknown
+    option, bad value, missing argument) with 2, naming the command's help; an
+    interrupt (Ctrl-C) with 130. typer's boxed error panels are not used.
+    """
 
     def invoke(self, ctx: Any) -> Any:  # ctx: click's Context, vendored by typer
         try:
@@ -259,6 +278,42 @@ class MxGraphGroup(TyperGroup):
         except MxGraphError as error:
             print_error(str(error))
             raise typer.Exit(code=error.exit_code) from None
+        except KeyboardInterrupt:
+            print_error("interrupted")
+            raise typer.Exit(code=130) from None
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except NoArgsIsHelpError as error:  # no arguments: the help, as typer shows it
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(error)
+            sys.exit(error.exit_code)
+        except UsageError as error:
+            command = error.ctx.command_path if error.ctx is not None else "mxgraph"
+            print_error(f"{error.format_message().rstrip('.')} (see: {command} --help)")
+            sys.exit(2)
+        except ClickException as error:
+            print_error(error.format_message())
+            sys.exit(error.exit_code)
+        except (Abort, KeyboardInterrupt):
+            print_error("interrupted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 class ProgressBar:
