@@ -148,3 +148,100 @@ def test_to_rdflib_is_isomorphic(tiny_store: MxStore) -> None:
 
     expected = rdflib.Graph().parse(data=TINY_TURTLE, format="turtle")
     assert isomorphic(tiny_store.to_rdflib(), expected)
+
+
+# -- loads are all or nothing (#13) -----------------------------------------------------------
+
+
+def _siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name != folder.name)
+
+
+def test_a_failed_load_into_a_new_store_makes_nothing(tmp_path: Path, tiny_ttl: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://a> <http://b> .\n")
+    target = tmp_path / "store"
+    with pytest.raises(RdfSyntaxError):
+        load_into_store([tiny_ttl, bad], target)
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "tiny.ttl"]
+
+
+def test_a_failed_load_leaves_the_existing_store_as_it_was(tmp_path: Path, tiny_ttl: Path) -> None:
+    target = tmp_path / "store"
+    load_into_store([tiny_ttl], target, bundled=False)
+    before = sorted(map(str, open_store(store_dir=target)))
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://x/1> <http://x/p> <http://x/2> .\n<http://a> <http://b> .\n")
+    with pytest.raises(RdfSyntaxError):
+        load_into_store([bad], target, bundled=False)
+    assert sorted(map(str, open_store(store_dir=target))) == before
+    assert _siblings(target) == ["bad.nt", "tiny.ttl"]
+    added, _ = load_into_store([bad.with_name("tiny.ttl")], target, bundled=False)
+    assert added == 0  # loading again works on the old store
+
+
+def test_load_refuses_a_file_or_a_folder_of_other_files(tmp_path: Path, tiny_ttl: Path) -> None:
+    with pytest.raises(MxGraphError, match=r"is not a folder"):
+        load_into_store([tiny_ttl], tiny_ttl)
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(MxGraphError, match=r"is not an mxgraph store \(it holds other files\)"):
+        load_into_store([tiny_ttl], foreign)
+    assert [p.name for p in foreign.iterdir()] == ["cat.jpg"]
+
+
+def test_a_damaged_store_is_a_one_line_error(tmp_path: Path, tiny_ttl: Path) -> None:
+    target = tmp_path / "store"
+    load_into_store([tiny_ttl], target, bundled=False)
+    for table in target.glob("*.sst"):
+        table.write_bytes(b"not a table")
+    (target / "CURRENT").write_text("MANIFEST-999999\n")
+    with pytest.raises(MxGraphError, match=r"^cannot open store .*; rebuild it with: mxgraph load"):
+        len(open_store(store_dir=target))
+
+
+@pytest.mark.slow
+def test_killing_a_load_at_any_moment_leaves_the_old_store_or_none(
+    tmp_path: Path, tiny_ttl: Path
+) -> None:
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    big = tmp_path / "big.nt"
+    with big.open("w") as out:
+        for i in range(200_000):
+            out.write(f'<http://ex.org/s{i}> <http://ex.org/p> "value {i}" .\n')
+    existing = tmp_path / "existing"
+    load_into_store([tiny_ttl], existing, bundled=False)
+    old = sorted(map(str, open_store(store_dir=existing)))
+    rng = random.Random(13)
+    command = [sys.executable, "-c", "from mxgraph.cli import main; main()", "load", str(big)]
+    for attempt in range(3):
+        fresh = tmp_path / f"fresh{attempt}"
+        for target in (fresh, existing):
+            process = subprocess.Popen(
+                [*command, "--store", str(target), "--no-bundled"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.3, 1.8))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            if target == fresh:
+                # Nothing, or the whole file: never a store missing part of it.
+                assert not fresh.exists() or len(open_store(store_dir=fresh)) == 200_000
+            else:
+                count = len(open_store(store_dir=existing))
+                assert count in (len(old), len(old) + 200_000)
+                if count == len(old):
+                    assert sorted(map(str, open_store(store_dir=existing))) == old
+    # The next load into each store removes what the killed ones left behind, and completes.
+    for target in [existing, *(tmp_path / f"fresh{attempt}" for attempt in range(3))]:
+        load_into_store([tiny_ttl], target, bundled=False)
+        assert len(open_store(store_dir=target)) >= 9
+    assert not [p for p in tmp_path.iterdir() if ".loading-" in p.name]

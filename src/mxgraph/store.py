@@ -21,7 +21,10 @@ Where triples go (the design every other module relies on):
 
 from __future__ import annotations
 
+import glob
+import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -251,8 +254,12 @@ def _open_disk_store(path: Path, *, writable: bool) -> MxStore:
         )
     try:
         oxigraph = ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
-    except OSError as error:
-        raise MxGraphError(f"cannot open store {path}: {error}") from None
+    except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB finds the files damaged
+        detail = " ".join(str(error).split())
+        raise MxGraphError(
+            f"cannot open store {path}: {detail}; rebuild it with: mxgraph load FILE... --store "
+            f"{path} (into a new folder)"
+        ) from None
     return MxStore(oxigraph, path)
 
 
@@ -269,6 +276,12 @@ def load_into_store(
     The bundled graph is loaded too unless ``bundled`` is false or the store
     already holds it (loading it twice would duplicate its blank nodes).
 
+    A load is all or nothing: it builds a new store in a work folder beside
+    ``store_dir`` (from a checkpoint of the existing store, which costs hard
+    links, not copies) and swaps it in only when every file has loaded. A
+    failed or interrupted load leaves the store as it was; a work folder left
+    by a killed load is removed by the next load.
+
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     added, seconds = load_into_store([], folder)
@@ -277,25 +290,119 @@ def load_into_store(
     """
     start = time.perf_counter()
     path = Path(store_dir)
+    exists = _check_store_folder(path)
+    _remove_abandoned_work(path)
+    work = path.parent / f".{path.name}{_WORK_MARK}{os.getpid()}"
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        store = MxStore(ox.Store(str(path)), path)
+        if exists:
+            _open_disk_store(path, writable=False).oxigraph.backup(str(work))
+        store = MxStore(ox.Store(str(work)), path)
+        before = len(store)
+        sources: list[Path | str] = list(files)
+        load_bundled = bundled and not store.has_ontology()
+        total = len(sources) + (1 if load_bundled else 0)
+        if load_bundled:
+            store.load_bundled()
+            if progress:
+                progress("bundled graph", 1, total)
+        done = total - len(sources)
+        for source in sources:
+            store.load_file(source, data_format, bulk=True)
+            done += 1
+            if progress:
+                progress(str(source), done, total)
+        store.oxigraph.flush()
+        added = len(store) - before
+        del store  # closes the work store before it moves
+        _swap_into_place(work, path)
     except OSError as error:
-        raise MxGraphError(f"cannot open store {path}: {error}") from None
-    before = len(store)
-    sources: list[Path | str] = list(files)
-    load_bundled = bundled and not store.has_ontology()
-    total = len(sources) + (1 if load_bundled else 0)
-    if load_bundled:
-        store.load_bundled()
-        if progress:
-            progress("bundled graph", 1, total)
-    done = total - len(sources)
-    for source in sources:
-        store.load_file(source, data_format, bulk=True)
-        done += 1
-        if progress:
-            progress(str(source), done, total)
-    store.oxigraph.flush()
-    added = len(store) - before
+        shutil.rmtree(work, ignore_errors=True)
+        raise MxGraphError(f"cannot write store {path}: {error.strerror or error}") from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return added, time.perf_counter() - start
+
+
+#: Work folders of loads are named ``.<store>.loading-<pid>`` beside the store.
+_WORK_MARK = ".loading-"
+
+
+def _check_store_folder(path: Path) -> bool:
+    """Whether ``path`` holds a store already; an error for a file, an unreadable folder or a
+    folder of other files (a load never writes into those)."""
+    try:
+        if not path.exists():
+            return False
+        if not path.is_dir():
+            raise MxGraphError(f"cannot use {path} as a store: it is not a folder")
+        if (path / "CURRENT").is_file():
+            return True
+        if any(path.iterdir()):
+            raise MxGraphError(
+                f"{path} is not an mxgraph store (it holds other files); give a new or empty "
+                "folder to --store"
+            )
+    except PermissionError as error:
+        raise MxGraphError(f"cannot read store folder {path}: {error.strerror}") from None
+    return False
+
+
+def _remove_abandoned_work(path: Path) -> None:
+    """Remove the work folders of loads whose process is gone (killed mid-load)."""
+    for work in path.parent.glob(f".{glob.escape(path.name)}{_WORK_MARK}*"):
+        pid = work.name.rpartition(_WORK_MARK)[2]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _swap_into_place(work: Path, path: Path) -> None:
+    """Put the finished store ``work`` at ``path`` in one step, and delete what was there."""
+    if not path.exists():
+        os.rename(work, path)
+        return
+    if not any(path.iterdir()):  # an empty folder given as a new store
+        path.rmdir()
+        os.rename(work, path)
+        return
+    if _exchange(work, path):  # atomic: readers see the old store or the new one
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    # No atomic exchange on this system: two renames; a kill between them leaves the old
+    # store in the work folder and no store at ``path`` (the next load starts afresh).
+    old = path.parent / f".{path.name}.old-{os.getpid()}"
+    os.rename(path, old)
+    os.rename(work, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``)."""
+    import platform
+
+    numbers = {"x86_64": 316, "aarch64": 276}
+    if not sys.platform.startswith("linux") or platform.machine() not in numbers:
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    done = libc.syscall(
+        numbers[platform.machine()],
+        at_fdcwd,
+        os.fsencode(first),
+        at_fdcwd,
+        os.fsencode(second),
+        rename_exchange,
+    )
+    return bool(done == 0)
