@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mxgraph import errors, sandbox
-from mxgraph.errors import MxGraphError, QueryTimeout
+from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QueryTimeout
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,69 @@ class Deadline:
 _OK, _ERROR = b"0", b"1"
 
 
+def default_memory_limit() -> int | None:
+    """Half of the machine's memory, in bytes (None where the system does not tell)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+#: How much memory a child may take beyond what it shares with its parent (``--max-memory``).
+_memory_limit: int | None = default_memory_limit()
+
+
+def set_memory_limit(limit: int | None) -> None:
+    """Bound the memory of the children that evaluate queries, exports and inference."""
+    global _memory_limit
+    _memory_limit = limit
+
+
+def memory_limit() -> int | None:
+    """The memory limit in force, in bytes (None: none)."""
+    return _memory_limit
+
+
+def format_bytes(count: int) -> str:
+    """``1.5 GB`` style, for messages.
+
+    >>> format_bytes(200 * 1024**2), format_bytes(12 * 1024**3)
+    ('200 MB', '12 GB')
+    """
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count} bytes"
+
+
+def _memory_error(limit: int) -> MemoryLimitExceeded:
+    return MemoryLimitExceeded(
+        f"stopped: it needed more than {format_bytes(limit)} of memory (--max-memory)"
+    )
+
+
+def _silence_stderr() -> None:  # pragma: no cover - runs in the child
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _limit_memory(limit: int) -> None:  # pragma: no cover - runs in the child
+    """Cap this process's address space at what it has now plus ``limit`` bytes."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        mapped = 0
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = mapped + limit
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool = False) -> bytes:
     """``work()`` computed in a forked child that is killed when ``deadline`` passes.
 
@@ -81,31 +144,53 @@ def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool
     wall = sandbox.prepare() if offline else None
     if (deadline.at is None and wall is None) or not hasattr(os, "fork"):
         return work()
+    limit = _memory_limit
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         os.close(read_end)
+        sandbox.die_with_parent(parent)
+        if limit is not None:
+            _limit_memory(limit)
+            # An allocation past the cap aborts native code with a message and a backtrace
+            # on stderr; the parent says it in one line instead.
+            _silence_stderr()
         if wall is not None:
             wall.install()
-        _child(work, write_end)
+        _child(work, write_end, limit)
     os.close(write_end)
+    status = None
     try:
         answer = _read_until(read_end, deadline)
     finally:
         os.close(read_end)
-        _reap(pid)
+        status = _reap(pid)
+    if not answer:
+        if limit is not None and status is not None and os.WIFSIGNALED(status):
+            raise _memory_error(limit)  # the allocator aborts when the cap is reached
+        raise MxGraphError("query failed: the evaluating process died (out of memory?)")
     if answer[:1] == _OK:
         return answer[1:]
     raise _error_from(answer[1:])
 
 
-def _child(work: Callable[[], bytes], write_end: int) -> None:  # pragma: no cover
+def _child(
+    work: Callable[[], bytes], write_end: int, limit: int | None
+) -> None:  # pragma: no cover
     """Run in the forked child: compute, write the status byte and answer, exit."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         try:
             message = _OK + work()
+        except MemoryError:
+            error = (
+                _memory_error(limit) if limit is not None else MemoryLimitExceeded("out of memory")
+            )
+            message = (
+                _ERROR + json.dumps({"type": type(error).__name__, "message": str(error)}).encode()
+            )
         except BaseException as error:  # everything goes back to the parent
             kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
             detail = str(error) or type(error).__name__
@@ -128,19 +213,19 @@ def _read_until(fd: int, deadline: Deadline) -> bytes:
         if not chunk:
             break
         chunks.append(chunk)
-    answer = b"".join(chunks)
-    if not answer:
-        raise MxGraphError("query failed: the evaluating process died (out of memory?)")
-    return answer
+    return b"".join(chunks)
 
 
-def _reap(pid: int) -> None:
-    """Kill the child if it still runs, and collect it so no zombie is left."""
-    done, _ = os.waitpid(pid, os.WNOHANG)
+def _reap(pid: int) -> int | None:
+    """Kill the child if it still runs, and collect it so no zombie is left; its wait status
+    if it ended by itself, else None."""
+    done, status = os.waitpid(pid, os.WNOHANG)
     if done == 0:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        return None
+    return status
 
 
 def _error_from(payload: bytes) -> MxGraphError:

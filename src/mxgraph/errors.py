@@ -42,6 +42,10 @@ class QueryTimeout(MxGraphError):
     """A query (evaluation and printing included) that ran past its time limit."""
 
 
+class MemoryLimitExceeded(MxGraphError):
+    """Work (a query, an export, inference) that needed more memory than ``--max-memory``."""
+
+
 class EntityNotFound(MxGraphError):
     """A name that matches no entity; the message suggests close matches."""
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import signal
 import struct
 import sys
 
@@ -155,6 +156,20 @@ def deny_network() -> bool:
     if not _installed and wall is not None:
         _installed = wall.install()
     return _installed
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel kill this (forked) process when ``parent`` dies; exit at once if it
+    already has. Linux only; elsewhere the parent's own cleanup is the only guard."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 @functools.lru_cache(maxsize=1)
