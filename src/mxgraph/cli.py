@@ -23,6 +23,7 @@ from mxgraph.cli_common import (
     FormatOption,
     GraphOption,
     InferOption,
+    MaxMemoryOption,
     MxGraphGroup,
     NoBundledOption,
     OutputOption,
@@ -31,6 +32,7 @@ from mxgraph.cli_common import (
     TimeoutOption,
     UpdateEndpointOption,
     UserOption,
+    apply_max_memory,
     emit_bytes,
     emit_result,
     open_endpoint,
@@ -134,6 +136,7 @@ def query(
     no_bundled: NoBundledOption = False,
     store: StoreOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
+    max_memory: MaxMemoryOption = None,
     endpoint: EndpointOption = None,
     update_endpoint: UpdateEndpointOption = None,
     graph: GraphOption = None,
@@ -145,6 +148,7 @@ def query(
     With --endpoint the query goes to a SPARQL server, which may call other
     servers (SERVICE) as it likes; updates and LOAD still need --allow-update.
     """
+    apply_max_memory(max_memory)
     if allow_update and infer:
         raise MxGraphError("--infer answers from an in-memory copy; it cannot take --allow-update")
     if sparql == "-" and any(str(path) == "-" for path in data or ()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -71,6 +72,47 @@ def _check_timeout(value: float) -> float:
         )
     return value
 
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
+
+
+def parse_size(value: str) -> int | None:
+    """Bytes in ``500M``, ``4G``, ``1.5G``, ``200MB`` (``0``: None, no limit).
+
+    >>> parse_size("500M"), parse_size("0")
+    (524288000, None)
+    """
+    match = _SIZE.match(value)
+    if match is None:
+        raise typer.BadParameter(f"{value!r} is not a size such as 500M or 4G (0: no limit)")
+    scale = 1024 ** ("KMGT".find(match[2].upper()) + 1) if match[2] else 1
+    return int(float(match[1]) * scale) or None
+
+
+def _check_size(value: str | None) -> str | None:
+    if value is not None:
+        parse_size(value)
+    return value
+
+
+def apply_max_memory(value: str | None) -> None:
+    """Set the memory cap of query processes from ``--max-memory`` (default when not given)."""
+    from mxgraph.deadline import default_memory_limit, set_memory_limit
+
+    set_memory_limit(default_memory_limit() if value is None else parse_size(value))
+
+
+MaxMemoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        callback=_check_size,
+        help="Stop a query that needs more than SIZE of memory (e.g. 500M, 4G; 0: no limit; "
+        "default: half the machine's memory).",
+        metavar="SIZE",
+        show_default=False,
+    ),
+]
 
 TimeoutOption = Annotated[
     float,

@@ -160,12 +160,13 @@ def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool
             wall.install()
         _child(work, write_end, limit)
     os.close(write_end)
-    status = None
+    answer = None
     try:
         answer = _read_until(read_end, deadline)
     finally:
         os.close(read_end)
-        status = _reap(pid)
+        # With the whole answer read (end of pipe) the child is exiting: wait for its status.
+        status = _reap(pid, finished=answer is not None)
     if not answer:
         if limit is not None and status is not None and os.WIFSIGNALED(status):
             raise _memory_error(limit)  # the allocator aborts when the cap is reached
@@ -216,9 +217,11 @@ def _read_until(fd: int, deadline: Deadline) -> bytes:
     return b"".join(chunks)
 
 
-def _reap(pid: int) -> int | None:
-    """Kill the child if it still runs, and collect it so no zombie is left; its wait status
-    if it ended by itself, else None."""
+def _reap(pid: int, *, finished: bool) -> int | None:
+    """Collect the child so no zombie is left, killing it first unless it has ``finished``
+    (closed its end of the pipe); its wait status if it ended by itself, else None."""
+    if finished:
+        return os.waitpid(pid, 0)[1]
     done, status = os.waitpid(pid, os.WNOHANG)
     if done == 0:
         with contextlib.suppress(ProcessLookupError):
