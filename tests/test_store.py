@@ -245,3 +245,47 @@ def test_killing_a_load_at_any_moment_leaves_the_old_store_or_none(
         load_into_store([tiny_ttl], target, bundled=False)
         assert len(open_store(store_dir=target)) >= 9
     assert not [p for p in tmp_path.iterdir() if ".loading-" in p.name]
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex.org/">
+  <rdf:Description rdf:about="http://ex.org/a"><ex:p>&lol9;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+def test_rdf_xml_entity_declarations_are_refused_before_parsing(tmp_path: Path) -> None:
+    import time
+
+    bomb = tmp_path / "lol.rdf"
+    bomb.write_text(BILLION_LAUGHS)
+    started = time.monotonic()
+    message = r"^.*lol\.rdf:3:\d+: RDF syntax error: entity declarations are refused"
+    with pytest.raises(RdfSyntaxError, match=message):
+        open_store([bomb], bundled=False)
+    with pytest.raises(RdfSyntaxError, match=message):
+        open_store(bundled=False).load_bytes(BILLION_LAUGHS.encode(), str(bomb))
+    with pytest.raises(RdfSyntaxError, match=message):
+        load_into_store([bomb], tmp_path / "store")
+    assert time.monotonic() - started < 5
+    assert not (tmp_path / "store").exists()
+    # A document type declaration without entities is fine.
+    plain = tmp_path / "plain.rdf"
+    plain.write_text(
+        BILLION_LAUGHS.split("[", 1)[0]
+        + ">"
+        + BILLION_LAUGHS.split("]>", 1)[1].replace("&lol9;", "x")
+    )
+    assert len(open_store([plain], bundled=False)) == 1

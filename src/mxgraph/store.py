@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from mxgraph import resources
 from mxgraph.errors import MxGraphError, RdfSyntaxError
 from mxgraph.rdf_formats import RdfFormatSpec, RdfSyntax, rdf_format_for_path
+from mxgraph.xml_guard import refuse_xml_entities
 
 if TYPE_CHECKING:
     import rdflib
@@ -103,6 +104,8 @@ class MxStore:
         path = Path(source)
         if not path.is_file():
             raise MxGraphError(f"{path}: no such file")
+        if spec.oxigraph == ox.RdfFormat.RDF_XML:
+            refuse_xml_entities(path, str(path))
         if spec.dataset:
             self._add_quads(_parse_file(path, spec), bulk=bulk)
             return
@@ -117,6 +120,8 @@ class MxStore:
     def load_bytes(self, data: bytes, name: str, spec: RdfFormatSpec | None = None) -> int:
         """Add RDF given as bytes (named ``name`` in errors); returns the triples read."""
         spec = spec or rdf_format_for_path(name)
+        if spec.oxigraph == ox.RdfFormat.RDF_XML:
+            refuse_xml_entities(data, name)
         try:
             quads = list(ox.parse(data, spec.oxigraph))
         except SyntaxError as error:
