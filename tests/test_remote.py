@@ -17,7 +17,9 @@ import collections
 import json
 import re
 import time
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -457,3 +459,157 @@ def test_json_output_is_parseable_remote(server: Server, runner: CliRunner) -> N
     code, out, _ = run_cli(runner, "stats", "--format", "json", *server.query_options())
     assert code == 0
     assert json.loads(out)["triples"] == len(open_store())
+
+
+# -- hostile servers and URLs (#13) -----------------------------------------------------------
+
+ASK_TRUE = b'{"head": {}, "boolean": true}'
+
+
+@pytest.fixture(scope="module")
+def odd_server() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 that misbehaves by path (see each branch)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            if self.path.startswith("/partial"):
+                self.do_POST_partial()
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            port = self.server.server_address[1]
+            if self.path.startswith("/drip"):  # one byte every half second, for a minute
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.end_headers()
+                for byte in (ASK_TRUE * 4)[:120]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.5)
+                return
+            if self.path.startswith("/away"):  # to another server, as an empty GET would go
+                self.send_response(302)
+                self.send_header("Location", f"http://localhost:{port}/ok")
+                self.end_headers()
+                return
+            if self.path.startswith("/moved"):  # a 301 on the same server
+                self.send_response(301)
+                self.send_header("Location", "/ok")
+                self.end_headers()
+                return
+            if self.path.startswith("/kept"):  # a 307 on the same server: resent as it was
+                self.send_response(307)
+                self.send_header("Location", "/ok")
+                self.end_headers()
+                return
+            if self.path.startswith("/deep"):
+                payload = b"[" * 100_000 + b"]" * 100_000
+            elif self.path.startswith("/ok") and b"query=" in body:
+                payload = ASK_TRUE
+            else:
+                payload = b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_PUT(self) -> None:  # /partial: the first batch of a push is taken...
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def do_POST_partial(self) -> None:  # ...and the next one refused
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"disk full")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # a client that gave up (the dripping answer) is no failure here
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_dripping_server_cannot_outlast_the_time_limit(
+    odd_server: str, runner: CliRunner
+) -> None:
+    started = time.monotonic()
+    code, out, err = run_cli(
+        runner, "query", "ASK {}", "-e", odd_server + "/drip", "--timeout", "2"
+    )
+    elapsed = time.monotonic() - started
+    assert (code, out) == (1, "")
+    assert err == f"error: {odd_server}/drip did not answer within 2 s (--timeout)\n"
+    assert elapsed < 3  # within 1 s of the limit
+
+
+def test_redirects_only_within_the_same_server(odd_server: str, runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "query", "ASK {}", "-e", odd_server + "/away")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {odd_server}/away redirected the request to another server ")
+    code, out, err = run_cli(runner, "query", "ASK {}", "-e", odd_server + "/moved")
+    assert (code, out) == (1, "")
+    assert "would resend the query without its body" in err and err.count("\n") == 1
+    code, out, err = run_cli(runner, "query", "ASK {}", "-e", odd_server + "/kept")
+    assert (code, out, err) == (0, "true\n", "")
+
+
+def test_an_answer_nested_too_deep_is_one_line(odd_server: str, runner: CliRunner) -> None:
+    code, out, err = run_cli(runner, "query", "ASK {}", "-e", odd_server + "/deep")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {odd_server}/deep sent an answer that is not valid SPARQL")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "http://alice:secret@127.0.0.1:9/sparql",
+            "error: the endpoint URL http://127.0.0.1:9/sparql holds a user name or password;",
+        ),
+        ("http://[::1/sparql", "error: not a valid endpoint URL: http://[::1/sparql"),
+        ("http://127.0.0.1:abc/", "error: not a valid endpoint URL: http://127.0.0.1:abc/"),
+        ("ftp://example.org/x", "error: not an http(s) endpoint URL: ftp://example.org/x"),
+    ],
+)
+def test_bad_endpoint_urls_are_one_line_and_never_show_a_password(
+    runner: CliRunner, url: str, expected: str
+) -> None:
+    for command in (["query", "ASK {}"], ["describe", "Mexico"], ["push"]):
+        code, out, err = run_cli(runner, *command, "-e", url)
+        assert (code, out) == (1, "")
+        assert err.startswith(expected) and err.count("\n") == 1
+        assert "secret" not in err
+
+
+def test_a_push_that_stops_halfway_says_what_is_left_and_how_to_finish(
+    odd_server: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "many.nt"
+    data.write_text(
+        "".join(f'<http://ex.org/s{i}> <http://ex.org/p> "{i}" .\n' for i in range(45_000))
+    )
+    args = ["push", "-e", odd_server + "/ok", "--store-endpoint", odd_server + "/partial"]
+    code, out, err = run_cli(runner, *args, "--replace", "--no-bundled", "-d", str(data))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {odd_server}/partial?default rejected the query (HTTP 400): disk full; the push "
+        "stopped after 20000 of 45000 triples, so the default graph on the server holds part "
+        "of the data: run the same push with --replace to finish it, or empty the default "
+        "graph to undo it\n"
+    )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mxgraph.errors import EndpointError
+from mxgraph.errors import EndpointError, MxGraphError
 from mxgraph.remote import RemoteEndpoint
 
 #: Namespace of the IRIs given to blank nodes (RDF 1.1 skolem IRIs).
@@ -122,12 +122,28 @@ def push_triples(
     ground = skolemize(triples)
     before = 0 if replace else endpoint.count_triples()
     store_url = store_url or find_graph_store(endpoint)
-    if store_url is not None:
-        method = "graph store protocol"
-        _send_graph_store(endpoint, store_url, ground, graph, replace, progress)
-    else:
-        method = "SPARQL update"
-        _send_updates(endpoint, ground, graph, replace, progress)
+    sent = [0]
+
+    def counted(done: int, total: int) -> None:
+        sent[0] = done
+        if progress:
+            progress(done, total)
+
+    method = "graph store protocol" if store_url is not None else "SPARQL update"
+    try:
+        if store_url is not None:
+            _send_graph_store(endpoint, store_url, ground, graph, replace, counted)
+        else:
+            _send_updates(endpoint, ground, graph, replace, counted)
+    except MxGraphError as error:
+        if sent[0] == 0 and not replace:
+            raise
+        where = f"<{graph}>" if graph else "the default graph"
+        raise EndpointError(
+            f"{error}; the push stopped after {sent[0]} of {len(ground)} triples, so {where} "
+            f"on the server holds part of the data: run the same push with --replace to "
+            f"finish it, or empty {where} to undo it"
+        ) from None
     after = endpoint.count_triples()
     if after < len(ground) or after > before + len(ground):
         expected = (

@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pickle
 import re
 import socket
 import time
@@ -50,7 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mxgraph.backend import values_block
-from mxgraph.deadline import Deadline
+from mxgraph.deadline import Deadline, run_in_child
 from mxgraph.errors import EndpointError, MxGraphError, QuerySyntaxError, QueryTimeout
 from mxgraph.namespaces import sparql_prologue
 from mxgraph.query import AskResult, GraphResult, QueryResult, SelectResult, Term, UpdateResult
@@ -129,8 +130,8 @@ class RemoteEndpoint:
         accept: str = _RESULT_ACCEPT,
     ) -> None:
         for given in (url, update_url):
-            if given is not None and urllib.parse.urlsplit(given).scheme not in ("http", "https"):
-                raise MxGraphError(f"not an http(s) endpoint URL: {given}")
+            if given is not None:
+                check_endpoint_url(given)
         self.url = url
         self.update_url = update_url or url
         self.graph = graph
@@ -150,7 +151,7 @@ class RemoteEndpoint:
                 urllib.request.HTTPDigestAuthHandler(passwords),
                 urllib.request.HTTPBasicAuthHandler(passwords),
             ]
-        self.opener = urllib.request.build_opener(*handlers)
+        self.opener = urllib.request.build_opener(*handlers, _SameServerRedirects())
         self._source_graphs: tuple[str, ...] | None = None
 
     # -- the SparqlBackend protocol ---------------------------------------------------------
@@ -262,6 +263,36 @@ class RemoteEndpoint:
         return request
 
     def _open(self, url: str, request: urllib.request.Request) -> HttpAnswer:
+        """Send a request and read the whole answer within the deadline.
+
+        With a time limit the exchange runs in a forked child that is killed at the
+        limit (see :mod:`mxgraph.deadline`): a socket timeout bounds each read, not
+        the exchange, and a server that sends a byte every half second would
+        otherwise hold the request open for ever.
+        """
+        if self.deadline.at is None:
+            return self._exchange(url, request)
+
+        def exchange() -> bytes:
+            try:
+                return pickle.dumps(("ok", self._exchange(url, request)))
+            except _Retryable as error:
+                return pickle.dumps(("retry", error.final))
+            except MxGraphError as error:
+                return pickle.dumps(("error", error))
+
+        try:
+            kind, value = pickle.loads(run_in_child(exchange, self.deadline))
+        except QueryTimeout:
+            raise self._timed_out(url) from None
+        if kind == "retry":
+            raise _Retryable(value)
+        if kind == "error":
+            raise value
+        answer: HttpAnswer = value
+        return answer
+
+    def _exchange(self, url: str, request: urllib.request.Request) -> HttpAnswer:
         """Send a request with this endpoint's opener (its credentials) and the time left."""
         try:
             with self.opener.open(request, timeout=self.deadline.remaining()) as response:
@@ -330,6 +361,86 @@ def status_phrase(code: int) -> str:
         return HTTPStatus(code).phrase
     except ValueError:
         return "error"
+
+
+def check_endpoint_url(url: str) -> None:
+    """Refuse what is not an http(s) URL with a host, and a URL holding credentials.
+
+    >>> check_endpoint_url("http://alice:secret@example.org/sparql")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: the endpoint URL http://example.org/sparql holds a user name ...
+    >>> check_endpoint_url("http://[::1/sparql")
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: not a valid endpoint URL: http://[::1/sparql (Invalid IPv6 URL)
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise MxGraphError(f"not a valid endpoint URL: {redact(url)} ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MxGraphError(f"not an http(s) endpoint URL: {redact(url)}")
+    if parts.username is not None or parts.password is not None:
+        raise MxGraphError(
+            f"the endpoint URL {redact(url)} holds a user name or password; give the user with "
+            "--user and the password in MXGRAPH_ENDPOINT_PASSWORD (or at the prompt), so it "
+            "stays out of shell history and messages"
+        )
+
+
+def redact(url: str) -> str:
+    """``url`` without the user name and password it may hold.
+
+    >>> redact("http://alice:secret@example.org:8890/sparql?x=1")
+    'http://example.org:8890/sparql?x=1'
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//", url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+class _SameServerRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same server, resending the same request.
+
+    urllib's own handler resends a POST answered by 301, 302 or 303 as an empty GET,
+    to any host: a query would get another server's unrelated answer.
+    """
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise EndpointError(
+                f"{redact(req.full_url)} redirected the request to another server "
+                f"({redact(newurl)}, HTTP {code}); mxgraph follows redirects within the same "
+                "server only: give that URL as --endpoint if you trust it"
+            )
+        if req.get_method() not in ("GET", "HEAD") and code not in (307, 308):
+            raise EndpointError(
+                f"{redact(req.full_url)} answered HTTP {code} moving the endpoint to "
+                f"{redact(newurl)}, which would resend the query without its body; give that "
+                "URL as --endpoint"
+            )
+        return urllib.request.Request(
+            newurl,
+            data=req.data,
+            headers=dict(req.header_items()),
+            method=req.get_method(),
+            unverifiable=True,
+        )
 
 
 def connection_error(url: str, reason: object) -> EndpointError:
@@ -483,7 +594,14 @@ def parse_answer(answer: HttpAnswer, form: str, url: str) -> QueryResult:
         if form in ("CONSTRUCT", "DESCRIBE"):
             return _parse_graph(answer, url)
         result = _parse_results(answer, url)
-    except (SyntaxError, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+    except (
+        SyntaxError,
+        ValueError,
+        KeyError,
+        TypeError,
+        UnicodeDecodeError,
+        RecursionError,  # JSON nested 100,000 deep
+    ) as error:
         raise EndpointError(
             f"{url} sent an answer that is not valid SPARQL results "
             f"({answer.content_type or 'no content type'}): {' '.join(str(error).split())[:200]}"
