@@ -289,3 +289,14 @@ def test_rdf_xml_entity_declarations_are_refused_before_parsing(tmp_path: Path) 
         + BILLION_LAUGHS.split("]>", 1)[1].replace("&lol9;", "x")
     )
     assert len(open_store([plain], bundled=False)) == 1
+
+
+def test_a_literal_over_the_parser_limit_is_a_one_line_error(tmp_path: Path) -> None:
+    big = tmp_path / "big.nt"
+    big.write_text('<http://a> <http://b> "' + "x" * 17_000_000 + '" .\n')
+    message = r"big\.nt: cannot parse: a single literal or IRI is larger than the parser takes"
+    with pytest.raises(MxGraphError, match=message):
+        open_store([big], bundled=False)
+    with pytest.raises(MxGraphError, match=message):
+        load_into_store([big], tmp_path / "store")
+    assert not (tmp_path / "store").exists()

@@ -114,6 +114,8 @@ class MxStore:
             loader(path=str(path), format=spec.oxigraph)
         except SyntaxError as error:
             raise rdf_syntax_error(str(path), error) from None
+        except MemoryError as error:
+            raise too_large_token(str(path), error) from None
         except OSError as error:
             raise MxGraphError(f"{path}: cannot read: {error}") from None
 
@@ -126,6 +128,8 @@ class MxStore:
             quads = list(ox.parse(data, spec.oxigraph))
         except SyntaxError as error:
             raise rdf_syntax_error(name, error) from None
+        except MemoryError as error:
+            raise too_large_token(name, error) from None
         self._add_quads(quads)
         return len(quads)
 
@@ -191,8 +195,18 @@ def _parse_file(path: Path, spec: RdfFormatSpec) -> Iterator[ox.Quad]:
         yield from ox.parse(path=str(path), format=spec.oxigraph)
     except SyntaxError as error:
         raise rdf_syntax_error(str(path), error) from None
+    except MemoryError as error:
+        raise too_large_token(str(path), error) from None
     except OSError as error:
         raise MxGraphError(f"{path}: cannot read: {error}") from None
+
+
+def too_large_token(name: str, error: MemoryError) -> MxGraphError:
+    """Oxigraph's parsers stop at a single token (a literal, an IRI) over 16 MiB."""
+    return MxGraphError(
+        f"{name}: cannot parse: a single literal or IRI is larger than the parser takes "
+        f"({' '.join(str(error).split())} bytes)"
+    )
 
 
 _PARSER_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
