@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from mxgraph import deadline
 from mxgraph.cli import app
-from mxgraph.errors import MemoryLimitExceeded
+from mxgraph.errors import MemoryLimitExceeded, QueryTimeout
 from mxgraph.query import run_query
 from mxgraph.store import open_store
 
@@ -105,3 +105,13 @@ def test_ctrl_c_stops_both_with_one_line() -> None:
             break
         time.sleep(0.05)
     assert not _alive(child)
+
+
+def test_reading_a_huge_query_counts_against_the_time_limit() -> None:
+    # A million VALUES: the check alone took 16 s when it ran before the limit started.
+    values = " ".join(f'"v{i}"' for i in range(1_000_000))
+    sparql = f"SELECT (COUNT(*) AS ?n) {{ VALUES ?x {{ {values} }} }}"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"^query stopped after 2 s \(--timeout\)$"):
+        run_query(open_store(bundled=False), sparql, timeout=2)
+    assert time.monotonic() - started < 4
