@@ -16,7 +16,7 @@ AskResult(value=True)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -169,7 +169,8 @@ def run_query(
         # No time limit and no wall needed: read the answer here, without the child's
         # serialisation round trip (a third of the time of a 300,000-row answer).
         return evaluate(_result)
-    return _decode(run_in_child(lambda: evaluate(_encode), deadline, offline=not allow_network))
+    answer = run_in_child(lambda: evaluate(_encode), deadline, offline=not allow_network)
+    return _decode(answer, deadline)
 
 
 def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
@@ -182,14 +183,23 @@ def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
     return substitutions
 
 
-def _result(answer: Answer) -> QueryResult:
-    """An Oxigraph answer read into mxgraph's result types (every row read now)."""
+def _result(answer: Answer, deadline: Deadline | None = None) -> QueryResult:
+    """An Oxigraph answer read into mxgraph's result types (every row read now), checking
+    ``deadline`` every few thousand rows."""
     if isinstance(answer, ox.QueryBoolean):
         return AskResult(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        return SelectResult(variables, tuple(tuple(solution) for solution in answer))
-    return GraphResult(tuple(answer))
+        return SelectResult(variables, tuple(_checked(map(tuple, answer), deadline)))
+    return GraphResult(tuple(_checked(answer, deadline)))
+
+
+def _checked(rows: Iterable[T], deadline: Deadline | None, every: int = 4096) -> Iterator[T]:
+    """``rows``, stopping with :class:`~mxgraph.errors.QueryTimeout` past ``deadline``."""
+    for count, row in enumerate(rows):
+        if deadline is not None and count % every == 0:
+            deadline.check()
+        yield row
 
 
 def _encode(answer: Answer) -> bytes:
@@ -201,16 +211,16 @@ def _encode(answer: Answer) -> bytes:
     return b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
-def _decode(answer: bytes) -> QueryResult:
+def _decode(answer: bytes, deadline: Deadline) -> QueryResult:
     kind, payload = answer[:1], answer[1:]
     if kind == b"A":
         return AskResult(payload == b"1")
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
-        return GraphResult(tuple(quad.triple for quad in triples))
+        return GraphResult(tuple(_checked((quad.triple for quad in triples), deadline)))
     solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
-    return _result(solutions)
+    return _result(solutions, deadline)
 
 
 def _run_update(store: MxStore, sparql: str) -> UpdateResult:
