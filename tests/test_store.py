@@ -300,3 +300,11 @@ def test_a_literal_over_the_parser_limit_is_a_one_line_error(tmp_path: Path) -> 
     with pytest.raises(MxGraphError, match=message):
         load_into_store([big], tmp_path / "store")
     assert not (tmp_path / "store").exists()
+
+
+def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "relative.ttl"
+    data.write_text("<#a> <#p> <other.ttl#b> .\n")
+    (triple,) = list(open_store([data], bundled=False))
+    assert triple.subject.value == data.as_uri() + "#a"  # type: ignore[union-attr]
+    assert triple.object.value == (tmp_path / "other.ttl").as_uri() + "#b"  # type: ignore[union-attr]

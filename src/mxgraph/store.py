@@ -111,7 +111,7 @@ class MxStore:
             return
         loader = self.oxigraph.bulk_load if bulk else self.oxigraph.load
         try:
-            loader(path=str(path), format=spec.oxigraph)
+            loader(path=str(path), format=spec.oxigraph, base_iri=base_iri(path))
         except SyntaxError as error:
             raise rdf_syntax_error(str(path), error) from None
         except MemoryError as error:
@@ -192,13 +192,18 @@ class MxStore:
 def _parse_file(path: Path, spec: RdfFormatSpec) -> Iterator[ox.Quad]:
     """Parse a file, turning parse errors (raised while iterating) into RdfSyntaxError."""
     try:
-        yield from ox.parse(path=str(path), format=spec.oxigraph)
+        yield from ox.parse(path=str(path), format=spec.oxigraph, base_iri=base_iri(path))
     except SyntaxError as error:
         raise rdf_syntax_error(str(path), error) from None
     except MemoryError as error:
         raise too_large_token(str(path), error) from None
     except OSError as error:
         raise MxGraphError(f"{path}: cannot read: {error}") from None
+
+
+def base_iri(path: Path) -> str:
+    """The base a file's relative IRIs resolve against: its own ``file:`` URL, as RDF tools do."""
+    return path.resolve().as_uri()
 
 
 def too_large_token(name: str, error: MemoryError) -> MxGraphError:
