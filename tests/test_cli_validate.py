@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mxgraph.cli import app
@@ -12,13 +14,47 @@ from mxgraph.cli import app
 runner = CliRunner()
 
 
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+
+
+@needs_java
 def test_bundled_graph_is_valid() -> None:
+    # The consistency check (HermiT, with the W3C axioms) is on by default.
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("valid: ")
     assert result.stdout.endswith(
+        "triples conform to the mxgraph shapes, use only declared terms and are consistent "
+        "with the W3C vocabularies they reuse (HermiT)\n"
+    )
+
+
+def test_no_reasoner_skips_the_consistency_check() -> None:
+    result = runner.invoke(app, ["validate", "--no-reasoner"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
         "triples conform to the mxgraph shapes and use only declared terms\n"
     )
+
+
+@needs_java
+def test_inconsistent_data_is_one_reasoner_line(tmp_path: Path) -> None:
+    # A cooperation (a prov:Activity) that is also a document (a prov:Entity): PROV-O makes
+    # the two disjoint, so HermiT finds ontology + data + W3C axioms inconsistent.
+    bad = tmp_path / "activity-entity.ttl"
+    bad.write_text(
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        "<https://w3id.org/mxgraph/id/border-cooperation> a mx:FactSheet .\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", "--format", "json", str(bad)])
+    assert result.exit_code == 1
+    consistency = json.loads(result.stdout)["consistency"]
+    assert consistency["consistent"] is False
+    assert consistency["summary"] == "inconsistent (HermiT, with the W3C axioms)"
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.stdout.endswith("reasoner: inconsistent (HermiT, with the W3C axioms)\n")
+    assert result.stderr.endswith(", not consistent under HermiT\n")
 
 
 def test_invalid_file_gives_report_and_exit_1(tmp_path: Path) -> None:
@@ -29,7 +65,7 @@ def test_invalid_file_gives_report_and_exit_1(tmp_path: Path) -> None:
         '<https://w3id.org/mxgraph/id/atlantis> a mx:Country ; skos:prefLabel "Atlantis"@en .\n',
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["validate", str(bad)])
+    result = runner.invoke(app, ["validate", "--no-reasoner", str(bad)])
     assert result.exit_code == 1
     assert result.stdout == (
         "violation: mxd:atlantis mx:citation: needs mx:citation pointing at the source "
@@ -45,10 +81,11 @@ def test_json_report(tmp_path: Path) -> None:
         '<http://www.w3.org/2004/02/skos/core#altLable> "Mexiko"@de .\n',
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["validate", "--format", "json", str(bad)])
+    result = runner.invoke(app, ["validate", "--no-reasoner", "--format", "json", str(bad)])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["conforms"] is False
+    assert report["consistency"] is None
     assert report["violations"] == []
     assert report["undeclared_terms"] == [{"term": "skos:altLable", "uses": 1}]
 

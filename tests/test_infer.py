@@ -126,9 +126,11 @@ def test_source_document_shape_still_checks_documents_of_sentences(tmp_path: Pat
     data.write_text(
         "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
-        "@prefix dct: <http://purl.org/dc/terms/> .\n"
-        '<http://ex.org/s1> a mx:SourceSentence ; oa:exact "A sentence." ;\n'
-        "    oa:start 0 ; oa:end 11 ; dct:isPartOf <http://ex.org/doc> .\n"
+        "<http://ex.org/s1> a mx:SourceSentence ; oa:hasSource <http://ex.org/doc> ;\n"
+        "    oa:hasSelector <http://ex.org/s1-quote> , <http://ex.org/s1-position> ;\n"
+        "    mx:paragraph 1 ; mx:sentenceIndex 1 .\n"
+        '<http://ex.org/s1-quote> a oa:TextQuoteSelector ; oa:exact "A sentence." .\n'
+        "<http://ex.org/s1-position> a oa:TextPositionSelector ; oa:start 0 ; oa:end 11 .\n"
         "<http://ex.org/doc> a mx:Document .\n"
         "<http://ex.org/part> mx:partOf <http://ex.org/program> .\n"
     )

@@ -4,8 +4,15 @@ Run from the project root: ``python tools/build_source_graph.py``. The output
 is committed; tests check that every sentence node still quotes the text at
 its offsets, so a changed source text or splitting rule shows up at once.
 
-Offsets are 0-based Unicode code points into the source file, end exclusive
-(the Web Annotation TextPositionSelector convention).
+Each sentence is a segment of the fact sheet as Web Annotation models one: an
+``oa:SpecificResource`` (typed ``mx:SourceSentence``) whose ``oa:hasSource`` is
+the fact sheet and whose two ``oa:hasSelector`` are ``mxd:pNNsM-quote``, an
+``oa:TextQuoteSelector`` with the text (``oa:exact``), and ``mxd:pNNsM-position``,
+an ``oa:TextPositionSelector`` with the offsets (``oa:start``, ``oa:end``).
+Offsets are 0-based Unicode code points into the source file, end exclusive,
+typed ``xsd:nonNegativeInteger`` as the vocabulary says (Oxigraph stores them
+as ``xsd:integer``). NN counts the non-blank lines of the file from 1
+(``mx:paragraph``), M the sentences of that line (``mx:sentenceIndex``).
 """
 
 from __future__ import annotations
@@ -55,8 +62,9 @@ def build() -> str:
     text = SOURCE.read_text(encoding="utf-8")
     out = [
         "# The fact sheet and its sentences, written by tools/build_source_graph.py.",
-        "# Offsets are 0-based Unicode code points into graph/source/us-relations-with-mexico.txt,",
-        "# end exclusive.",
+        "# Each sentence is an oa:SpecificResource of the fact sheet with two selectors: the",
+        "# quote (oa:exact) and the position (oa:start, oa:end: 0-based Unicode code points",
+        "# into graph/source/us-relations-with-mexico.txt, end exclusive).",
         "",
         "@prefix mx:   <https://w3id.org/mxgraph/ontology#> .",
         "@prefix mxd:  <https://w3id.org/mxgraph/id/> .",
@@ -71,7 +79,7 @@ def build() -> str:
         '    skos:altLabel "U.S.-Mexico fact sheet"@en ;',
         '    dct:title "U.S. Relations With Mexico"@en ;',
         "    mx:publishedBy mxd:us-department-of-state ;",
-        '    dct:language "en" ;',
+        "    dct:language <http://id.loc.gov/vocabulary/iso639-1/en> ;",
         '    mx:sourceFile "us-relations-with-mexico.txt" ;',
         "    mx:citation mxd:p39s1 .",
     ]
@@ -85,19 +93,29 @@ def build() -> str:
             start = match.start() + offset
             end = start + len(sentence)
             assert text[start:end] == sentence
+            name = f"mxd:p{number:02d}s{index}"
             out += [
                 "",
-                f"mxd:p{number:02d}s{index}",
+                name,
                 "    a mx:SourceSentence ;",
-                f"    oa:exact {turtle_string(sentence)} ;",
-                f"    oa:start {start} ;",
-                f"    oa:end {end} ;",
+                "    oa:hasSource mxd:fact-sheet ;",
+                f"    oa:hasSelector {name}-quote , {name}-position ;",
                 f"    mx:paragraph {number} ;",
-                f"    mx:sentenceIndex {index} ;",
             ]
             if section:
                 out.append(f"    mx:section {turtle_string(section)} ;")
-            out.append("    dct:isPartOf mxd:fact-sheet .")
+            out += [
+                f"    mx:sentenceIndex {index} .",
+                "",
+                f"{name}-quote",
+                "    a oa:TextQuoteSelector ;",
+                f"    oa:exact {turtle_string(sentence)} .",
+                "",
+                f"{name}-position",
+                "    a oa:TextPositionSelector ;",
+                f'    oa:start "{start}"^^xsd:nonNegativeInteger ;',
+                f'    oa:end "{end}"^^xsd:nonNegativeInteger .',
+            ]
     return "\n".join(out) + "\n"
 
 

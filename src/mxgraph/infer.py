@@ -20,6 +20,10 @@ reason in :attr:`Inference.filtered`:
   (``mx:memberOf rdfs:domain owl:Thing``), and datatype axioms about XSD
   types; both hold of the vocabulary, not of the data.
 
+OWL 2 RL's **inconsistencies** (``owlrl`` writes them as blank nodes, which
+the filter would drop) are read out first and kept, message by message, in
+:attr:`Inference.inconsistencies`; the bundled graph has none.
+
 The kept entailments are cached on disk (see :func:`cache_dir`), keyed by a
 hash of the canonicalised input graph and owlrl's version: the closure takes
 seconds, reading it back a fraction of one.
@@ -80,7 +84,15 @@ _TOP_TYPES = frozenset({OWL.Thing, RDFS.Resource})
 _SCHEMA_WEAKENING = frozenset({RDFS.domain, RDFS.range})
 
 #: Bumped whenever the rules or the filter change, so old cache entries are not used.
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
+
+#: Where owlrl puts its inconsistency messages: ``[] err:error "message"``.
+_OWLRL_ERROR = "http://www.daml.org/2002/03/agents/agent-ont#error"
+_OWLRL_ERROR_TYPE = "http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage"
+
+#: The kept entailments (N-Triples), the filtered ones counted by reason, and the
+#: inconsistencies found.
+_Entailments = tuple[bytes, dict[str, int], list[str]]
 
 
 @dataclass(frozen=True)
@@ -93,18 +105,26 @@ class Inference:
     filtered: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     cached: bool = False
+    inconsistencies: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for standard error: how many triples were inferred and filtered.
 
         >>> Inference(MxStore(ox.Store()), 10, 3, {"reflexive": 2}, 1.23).summary()
         'inferred 3 triples (OWL 2 RL, 1.2 s; filtered 2: 2 reflexive)'
+        >>> Inference(MxStore(ox.Store()), 10, 3, {}, 1.0, inconsistencies=["x"]).summary()
+        'inferred 3 triples (OWL 2 RL, 1.0 s; nothing filtered); 1 inconsistency, first: x'
         """
         dropped = sum(self.filtered.values())
         reasons = ", ".join(f"{n} {reason}" for reason, n in self.filtered.items() if n)
         detail = f"filtered {dropped}: {reasons}" if dropped else "nothing filtered"
         how = "OWL 2 RL, cached" if self.cached else "OWL 2 RL"
-        return f"inferred {self.inferred} triples ({how}, {self.seconds:.1f} s; {detail})"
+        line = f"inferred {self.inferred} triples ({how}, {self.seconds:.1f} s; {detail})"
+        if self.inconsistencies:
+            n = len(self.inconsistencies)
+            noun = "inconsistency" if n == 1 else "inconsistencies"
+            line += f"; {n} {noun}, first: {self.inconsistencies[0]}"
+        return line
 
 
 def filter_reason(subject: object, predicate: object, obj: object) -> str | None:
@@ -187,11 +207,11 @@ def infer_store(
     entry = cache_dir() / f"infer-{graph_key(graph)}" if use_cache else None
     cached = _read_cache(entry) if entry else None
     if cached is None:
-        kept, filtered = _entailments_within(graph, deadline)
+        kept, filtered, inconsistencies = _entailments_within(graph, deadline)
         if entry:
-            _write_cache(entry, kept, filtered)
+            _write_cache(entry, (kept, filtered, inconsistencies))
     else:
-        kept, filtered = cached
+        kept, filtered, inconsistencies = cached
     result = MxStore(ox.Store())
     result.oxigraph.extend(store.oxigraph.quads_for_pattern(None, None, None, None))
     before = len(result)
@@ -206,19 +226,24 @@ def infer_store(
         filtered=filtered,
         seconds=time.perf_counter() - start,
         cached=cached is not None,
+        inconsistencies=inconsistencies,
     )
 
 
-def _entailments(graph: rdflib.Graph) -> tuple[bytes, dict[str, int]]:
-    """The kept entailments of ``graph`` as N-Triples, and the filtered ones counted by reason."""
+def _entailments(graph: rdflib.Graph) -> _Entailments:
+    """The kept entailments of ``graph`` as N-Triples, the filtered ones counted by reason,
+    and OWL 2 RL's inconsistency messages."""
     import rdflib
 
     asserted = set(graph)
     closure(graph)
+    error, error_type = rdflib.URIRef(_OWLRL_ERROR), rdflib.URIRef(_OWLRL_ERROR_TYPE)
+    messages = set(graph.subjects(rdflib.RDF.type, error_type))
+    inconsistencies = sorted(str(m) for m in graph.objects(None, error))
     filtered: Counter[str] = Counter()
     kept = rdflib.Graph()
     for triple in graph:
-        if triple in asserted:
+        if triple in asserted or triple[0] in messages:
             continue
         reason = filter_reason(*triple)
         if reason is None:
@@ -226,15 +251,25 @@ def _entailments(graph: rdflib.Graph) -> tuple[bytes, dict[str, int]]:
         else:
             filtered[reason] += 1
     counts = {reason: filtered[reason] for reason in FILTER_REASONS if filtered[reason]}
-    return kept.serialize(format="nt", encoding="utf-8"), counts
+    return kept.serialize(format="nt", encoding="utf-8"), counts, inconsistencies
 
 
-def _entailments_within(graph: rdflib.Graph, deadline: Deadline) -> tuple[bytes, dict[str, int]]:
+def _report(filtered: dict[str, int], inconsistencies: list[str]) -> bytes:
+    return json.dumps({"filtered": filtered, "inconsistencies": inconsistencies}).encode()
+
+
+def _read_report(text: bytes | str) -> tuple[dict[str, int], list[str]]:
+    report = json.loads(text)
+    filtered = {str(k): int(v) for k, v in report["filtered"].items()}
+    return filtered, [str(m) for m in report["inconsistencies"]]
+
+
+def _entailments_within(graph: rdflib.Graph, deadline: Deadline) -> _Entailments:
     """:func:`_entailments`, computed in a child process stopped at ``deadline``."""
 
     def work() -> bytes:
-        kept, counts = _entailments(graph)
-        return json.dumps(counts).encode() + b"\n" + kept
+        kept, counts, inconsistencies = _entailments(graph)
+        return _report(counts, inconsistencies) + b"\n" + kept
 
     try:
         payload = run_in_child(work, deadline)
@@ -244,22 +279,23 @@ def _entailments_within(graph: rdflib.Graph, deadline: Deadline) -> tuple[bytes,
             "computes the closure, later runs of the same graph read it from the cache"
         ) from None
     head, _, kept = payload.partition(b"\n")
-    return kept, {str(k): int(v) for k, v in json.loads(head).items()}
+    return (kept, *_read_report(head))
 
 
-def _read_cache(entry: Path) -> tuple[bytes, dict[str, int]] | None:
+def _read_cache(entry: Path) -> _Entailments | None:
     try:
-        counts = json.loads((entry.with_suffix(".json")).read_text(encoding="utf-8"))
-        return (entry.with_suffix(".nt")).read_bytes(), {str(k): int(v) for k, v in counts.items()}
-    except (OSError, ValueError, AttributeError):
+        filtered, inconsistencies = _read_report(entry.with_suffix(".json").read_bytes())
+        return entry.with_suffix(".nt").read_bytes(), filtered, inconsistencies
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
 
 
-def _write_cache(entry: Path, kept: bytes, filtered: dict[str, int]) -> None:
+def _write_cache(entry: Path, entailments: _Entailments) -> None:
     # A cache that cannot be written (read-only home) only costs time.
+    kept, filtered, inconsistencies = entailments
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(entry.with_suffix(".nt"), kept)
-        write_atomically(entry.with_suffix(".json"), json.dumps(filtered).encode())
+        write_atomically(entry.with_suffix(".json"), _report(filtered, inconsistencies))
     except (OSError, MxGraphError):
         pass

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from mxgraph.backend import (
+    LocalBackend,
     Source,
     SparqlBackend,
     as_backend,
@@ -169,9 +170,9 @@ SELECT ?node ?p ?o ?plabel ?opref ?olabel ?exact ?start ?end ?sentence WHERE {{
   OPTIONAL {{ ?p rdfs:label ?plabel }}
   OPTIONAL {{ ?o skos:prefLabel ?opref }}
   OPTIONAL {{ ?o rdfs:label ?olabel }}
-  OPTIONAL {{ ?o oa:exact ?exact }}
-  OPTIONAL {{ ?o oa:start ?start }}
-  OPTIONAL {{ ?o oa:end ?end }}
+  OPTIONAL {{ ?o oa:hasSelector/oa:exact ?exact }}
+  OPTIONAL {{ ?o oa:hasSelector/oa:start ?start }}
+  OPTIONAL {{ ?o oa:hasSelector/oa:end ?end }}
   BIND(EXISTS {{ ?o a mx:SourceSentence }} AS ?sentence)
 }}"""
 
@@ -189,7 +190,7 @@ SELECT ?e ?s ?p ?spref ?plabel ?fact WHERE {
 }"""
 
 _CITATION = MX.citation
-_WIKIDATA_LINKS = frozenset({SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs})
+_WIKIDATA_LINKS = frozenset({SCHEMA.sameAs, SKOS.closeMatch, OWL.sameAs})
 _NAME_PROPERTIES = frozenset({SKOS.prefLabel, SKOS.altLabel, DCT.description})
 _QUANTITY_PROPERTIES = frozenset(
     {
@@ -713,8 +714,30 @@ SELECT ?node ?type ?label WHERE {{
 _WORD = re.compile(r"\w+")
 
 
+def score_rules(field: str) -> tuple[tuple[str, int], ...]:
+    """The kinds of match that score in ``field``, in the order they are tried, with scores.
+
+    >>> score_rules("alias")
+    (('exact', 95), ('prefix', 70), ('words', 55), ('substring', 45))
+    >>> score_rules("description")
+    (('words', 30), ('substring', 20))
+    """
+    kinds = ("words", "substring") if field == "description" else _KINDS
+    keys = ((kind, f"exact {field}" if kind == "exact" else f"{field} {kind}") for kind in kinds)
+    return tuple((kind, SCORES[key]) for kind, key in keys if key in SCORES)
+
+
+_KINDS = ("exact", "prefix", "words", "substring")
+
+#: The fields search reads, with their rules (see :func:`score_rules`).
+SEARCH_RULES = {field: score_rules(field) for field in ("label", "alias", "description")}
+
+
 def match_score(query: str, text: str, field: str) -> int:
     """How well the normalized ``query`` matches ``text`` in ``field`` (0: not at all).
+
+    The first kind of match of :func:`score_rules` that holds gives the score;
+    :mod:`mxgraph.search_index` applies the same rules in SQLite.
 
     >>> match_score("merida", "Merida Initiative", "label")
     90
@@ -724,19 +747,19 @@ def match_score(query: str, text: str, field: str) -> int:
     95
     """
     name = normalize_name(text)
-    words = set(_WORD.findall(name))
-    wanted = _WORD.findall(query)
-    kinds = []
-    if field != "description":
-        kinds += [("exact", name == query), ("prefix", name.startswith(query))]
-    kinds += [
-        ("words", bool(wanted) and all(w in words for w in wanted)),
-        ("substring", query in name),
-    ]
-    for kind, matched in kinds:
-        key = f"{field} {kind}" if kind in ("words", "substring", "prefix") else f"exact {field}"
-        if matched and key in SCORES:
-            return SCORES[key]
+    for kind, score in score_rules(field):
+        if kind == "exact":
+            matched = name == query
+        elif kind == "prefix":
+            matched = name.startswith(query)
+        elif kind == "words":
+            wanted = _WORD.findall(query)
+            words = set(_WORD.findall(name))
+            matched = bool(wanted) and all(w in words for w in wanted)
+        else:
+            matched = query in name
+        if matched:
+            return score
     return 0
 
 
@@ -748,7 +771,12 @@ def search_entities(
     Matching ignores case and accents. Ranking (see :data:`SCORES`): exact
     label > exact alias > label prefix > alias prefix > all words in a label
     or alias > substring of a label or alias > words or substring of a
-    description; ties by label. ``type`` keeps entities of that class.
+    description; ties by label. ``type`` keeps entities of that class. An
+    entity's hit is its best-scoring text (ties: the smaller text).
+
+    On an on-disk store the texts come from its word index
+    (:mod:`mxgraph.search_index`, built first when missing or stale);
+    elsewhere the store reads them with one query.
 
     >>> from mxgraph.store import open_store
     >>> found = search_entities(open_store(), "usaid", limit=3)
@@ -764,8 +792,45 @@ def search_entities(
     if limit < 1:
         raise MxGraphError("--limit must be at least 1")
     class_ref = resolve_class(backend, type) if type is not None else None
-    # The class is checked by a second query over the matches: joined into this
-    # one, Virtuoso 7.2 drops rows of a transitive path beside several patterns.
+    found = _indexed_matches(backend, query, None if class_ref else limit)
+    if found is None:
+        found = _scanned_matches(backend, query)
+    check_deadline(backend)
+    if class_ref is not None:
+        # The class is checked by a second query over the matches: joined into the
+        # scan, Virtuoso 7.2 drops rows of a transitive path beside several patterns.
+        of_class = _of_class(backend, [ref.iri for ref, *_ in found], class_ref)
+        found = [match for match in found if match[0].iri in of_class]
+    top = found[:limit]
+    types = _types(backend, [ref.iri for ref, *_ in top])
+    hits = tuple(
+        SearchHit(ref, score, field, matched, types.get(ref.iri, ()))
+        for ref, score, field, matched in top
+    )
+    return SearchResult(text, class_ref, limit, hits)
+
+
+_Match = tuple[EntityRef, int, str, str]  # entity, score, field, text: one per entity
+
+
+def _indexed_matches(backend: SparqlBackend, query: str, limit: int | None) -> list[_Match] | None:
+    """The ranked matches from an on-disk store's word index; ``None`` when there is none."""
+    if not isinstance(backend, LocalBackend) or backend.store.path is None:
+        return None
+    from mxgraph.search_index import open_search_index
+
+    index = open_search_index(backend.store)
+    if index is None:
+        return None
+    try:
+        hits = index.search(query, SEARCH_RULES, limit=limit)
+    finally:
+        index.close()
+    return [(EntityRef.of(h.iri, h.label), h.score, h.field, h.text) for h in hits]
+
+
+def _scanned_matches(backend: SparqlBackend, query: str) -> list[_Match]:
+    """Every entity matching ``query``, ranked, from one query over all names and descriptions."""
     sparql = _SEARCH_QUERY.format(
         entity_condition=entity_condition("e"),
         text_filter=_text_filter(query),
@@ -782,21 +847,14 @@ def search_entities(
         if isinstance(label, ox.Literal):
             _add_label(labels, entity.value, label)
         score = match_score(query, name.value, field.value)
-        if score and score > best.get(entity.value, (0, "", ""))[0]:
+        if not score:
+            continue
+        known = best.get(entity.value)
+        if known is None or (-score, name.value) < (-known[0], known[2]):
             best[entity.value] = (score, field.value, name.value)
-    check_deadline(backend)
-    if class_ref is not None:
-        of_class = _of_class(backend, list(best), class_ref)
-        best = {iri: found for iri, found in best.items() if iri in of_class}
     refs = {iri: EntityRef.of(iri, best_label(labels.get(iri, []))) for iri in best}
     ranked = sorted(best, key=lambda iri: (-best[iri][0], normalize_name(refs[iri].label), iri))
-    top = ranked[:limit]
-    types = _types(backend, top)
-    hits = tuple(
-        SearchHit(refs[iri], best[iri][0], best[iri][1], best[iri][2], types.get(iri, ()))
-        for iri in top
-    )
-    return SearchResult(text, class_ref, limit, hits)
+    return [(refs[iri], *best[iri]) for iri in ranked]
 
 
 def _types(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, tuple[TermRef, ...]]:

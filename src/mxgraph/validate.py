@@ -1,13 +1,18 @@
 """Check a graph against mxgraph's SHACL shapes and its closed vocabulary.
 
-Two checks, one report:
+Four checks, one report:
 
 * **SHACL** (pyshacl): the shapes in ``ontology/shapes.ttl`` over the data
   plus the ontology, so ``sh:class`` follows ``rdfs:subClassOf``.
+* **Quotes**: each sentence's ``oa:exact`` is the text of its source file
+  between ``oa:start`` and ``oa:end`` (:func:`quote_mismatches`; SHACL cannot
+  read files). Reported with the SHACL violations.
 * **Closed world**: every predicate and class the data uses, and every
   ``mx:`` IRI anywhere, is declared in the ontology or is a known term of a
   W3C vocabulary (:data:`mxgraph.vocabulary.KNOWN_TERMS`). RDF accepts
   ``skos:prefLable`` silently; this check does not.
+* **Consistency** (optional, on in the CLI): HermiT over ontology, data and
+  the axioms of the reused W3C vocabularies (:mod:`mxgraph.reasoner`).
 
 >>> from mxgraph.store import open_store
 >>> report = validate_store(open_store())
@@ -24,6 +29,7 @@ import pyoxigraph as ox
 
 from mxgraph import resources
 from mxgraph.namespaces import MX, OWL, RDF, RDFS, SH, curie
+from mxgraph.reasoner import ConsistencyReport, check_consistency
 from mxgraph.store import MxStore
 from mxgraph.vocabulary import KNOWN_TERMS
 
@@ -88,11 +94,13 @@ class ValidationReport:
     triples: int
     violations: list[Violation] = field(default_factory=list)
     undeclared_terms: list[UndeclaredTerm] = field(default_factory=list)
+    consistency: ConsistencyReport | None = None
 
     @property
     def conforms(self) -> bool:
-        """True when there is neither a SHACL violation nor an undeclared term."""
-        return not self.violations and not self.undeclared_terms
+        """True when there is no SHACL violation, no undeclared term, and HermiT (if run) agrees."""
+        consistent = self.consistency is None or self.consistency.ok
+        return not self.violations and not self.undeclared_terms and consistent
 
 
 def _ontology_store() -> ox.Store:
@@ -182,10 +190,74 @@ def shacl_violations(store: MxStore) -> list[Violation]:
     return sorted(violations, key=lambda v: (v.focus, v.path or "", v.constraint, v.value or ""))
 
 
-def validate_store(store: MxStore) -> ValidationReport:
-    """Validate everything in the store: SHACL shapes and the closed vocabulary."""
+# Each sentence's quote and offsets, and the source file of its document.
+_QUOTES_QUERY = """
+PREFIX mx: <https://w3id.org/mxgraph/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?sentence ?exact ?start ?end ?file WHERE {
+    ?sentence oa:hasSource ?document ;
+              oa:hasSelector/oa:exact ?exact ;
+              oa:hasSelector/oa:start ?start ;
+              oa:hasSelector/oa:end ?end .
+    ?document mx:sourceFile ?file .
+}
+"""
+
+
+def quote_mismatches(store: MxStore) -> list[Violation]:
+    """Sentences whose ``oa:exact`` is not the source text between ``oa:start`` and ``oa:end``.
+
+    Only documents whose ``mx:sourceFile`` ships with mxgraph (``graph/source/``)
+    are compared; offsets are 0-based code points, end exclusive.
+
+    >>> from mxgraph.store import open_store
+    >>> quote_mismatches(open_store())
+    []
+    """
+    folder = resources.source_text_path().parent
+    texts: dict[str, str | None] = {}
+    found = []
+    solutions = store.oxigraph.query(_QUOTES_QUERY)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for sentence, exact, start, end, file in solutions:
+        if not isinstance(sentence, ox.NamedNode):
+            continue
+        if not (
+            isinstance(exact, ox.Literal)
+            and isinstance(start, ox.Literal)
+            and isinstance(end, ox.Literal)
+            and isinstance(file, ox.Literal)
+        ):
+            continue
+        if file.value not in texts:
+            path = folder / file.value
+            is_shipped = path.parent == folder and path.is_file()
+            texts[file.value] = path.read_text(encoding="utf-8") if is_shipped else None
+        text = texts[file.value]
+        try:
+            begin, stop = int(start.value), int(end.value)
+        except ValueError:
+            continue  # the shapes report offsets that are not integers
+        if text is not None and text[begin:stop] != exact.value:
+            found.append(
+                Violation(
+                    focus=curie(sentence.value),
+                    path="oa:exact",
+                    value=None,
+                    constraint="QuoteCheck",
+                    message=f"oa:exact is not the text of {file.value} between oa:start and oa:end",
+                )
+            )
+    return sorted(found, key=lambda v: v.focus)
+
+
+def validate_store(store: MxStore, *, reasoner: bool = False) -> ValidationReport:
+    """Validate everything in the store: SHACL shapes, quotes, the closed vocabulary and,
+    with ``reasoner``, consistency under HermiT (see :mod:`mxgraph.reasoner`)."""
+    violations = shacl_violations(store) + quote_mismatches(store)
     return ValidationReport(
         triples=len(store),
-        violations=shacl_violations(store),
+        violations=sorted(violations, key=lambda v: (v.focus, v.path or "", v.constraint)),
         undeclared_terms=undeclared_terms(store),
+        consistency=check_consistency(store) if reasoner else None,
     )

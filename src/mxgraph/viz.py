@@ -152,7 +152,7 @@ SELECT ?node ?p ?o ?plabel ?olabel ?exact WHERE {{
   FILTER(isLiteral(?o) || ?p = rdf:type || ?p = mx:citation)
   OPTIONAL {{ ?p rdfs:label ?plabel }}
   OPTIONAL {{ ?o rdfs:label ?olabel }}
-  OPTIONAL {{ ?o oa:exact ?exact }}
+  OPTIONAL {{ ?o oa:hasSelector/oa:exact ?exact }}
 }}"""
 
 _SUPERCLASS_DEPTH = """

@@ -83,7 +83,8 @@ _TERMS: dict[str, tuple[str, ...]] = {
         "inScheme",
         "hasTopConcept",
         "topConceptOf",
-        "exactMatch",
+        # Not skos:exactMatch: a mapping property makes both ends skos:Concept, so a
+        # Wikidata link between countries or organizations is schema:sameAs instead.
         "closeMatch",
         "broadMatch",
         "narrowMatch",
@@ -179,6 +180,8 @@ _TERMS: dict[str, tuple[str, ...]] = {
         "hasSource",
         "hasSelector",
         "SpecificResource",
+        "ResourceSelection",
+        "Selector",
     ),
     SCHEMA: (
         "Country",
