@@ -115,3 +115,23 @@ def test_reading_a_huge_query_counts_against_the_time_limit() -> None:
     with pytest.raises(QueryTimeout, match=r"^query stopped after 2 s \(--timeout\)$"):
         run_query(open_store(bundled=False), sparql, timeout=2)
     assert time.monotonic() - started < 4
+
+
+def test_parsing_data_counts_against_the_time_limit(runner: CliRunner, tmp_path: Path) -> None:
+    # RDF/XML nested 50,000 deep: minutes in the parser when it ran before the limit.
+    depth = 50_000
+    nested = tmp_path / "nested.rdf"
+    nested.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="http://ex.org/">'
+        + "<rdf:Description><ex:p>" * depth
+        + "x"
+        + "</ex:p></rdf:Description>" * depth
+        + "</rdf:RDF>"
+    )
+    started = time.monotonic()
+    args = ["query", "ASK {}", "--no-bundled", "-d", str(nested), "--timeout", "2"]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "error: query stopped after 2 s (--timeout)\n"
+    assert time.monotonic() - started < 3.5

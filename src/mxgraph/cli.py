@@ -175,10 +175,17 @@ def query(
         raise MxGraphError("--graph, --user and --update-endpoint apply to --endpoint only")
     if allow_update and store is None:
         raise MxGraphError("--allow-update needs --store DIR: updates change an on-disk store")
-    local_store = open_store_from_options(
-        data, data_format, no_bundled, store, writable=allow_update, infer=infer, timeout=timeout
-    )
     deadline = start_deadline(timeout)
+    local_store = open_store_from_options(
+        data,
+        data_format,
+        no_bundled,
+        store,
+        writable=allow_update,
+        infer=infer,
+        timeout=timeout,
+        deadline=deadline,
+    )
     result = run_query(
         local_store,
         text,
@@ -221,10 +228,11 @@ def export(
 
     With --infer the entailments are written too (the materialised graph).
     """
+    deadline = start_deadline(timeout)
     graph = open_store_from_options(
-        data, data_format, no_bundled, store, infer=infer, timeout=timeout
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
     )
-    emit_bytes(export_graph(graph, fmt, data_only, timeout=start_deadline(timeout)), output)
+    emit_bytes(export_graph(graph, fmt, data_only, timeout=deadline), output)
 
 
 @app.command()

@@ -205,12 +205,14 @@ def open_store_from_options(
     writable: bool = False,
     infer: bool = False,
     timeout: float = 0,
+    deadline: Deadline | None = None,
 ) -> MxStore:
     """Open the store the data options describe (see :func:`mxgraph.store.open_store`).
 
     With ``infer`` (``--infer``) it is an in-memory copy with the entailments
     added (see :func:`mxgraph.infer.infer_store`), and how many goes to stderr;
-    ``timeout`` (``--timeout``; 0: no limit) bounds the inference on its own.
+    ``deadline`` (the command's, started from ``--timeout``) bounds the parsing of the
+    ``--data`` files; ``timeout`` bounds the inference on its own.
     """
     opened = open_store(
         list(data or ()),
@@ -218,6 +220,7 @@ def open_store_from_options(
         store_dir=store,
         data_format=data_format,
         writable=writable,
+        deadline=deadline if deadline is not None else Deadline.start(timeout or None),
     )
     if not infer:
         return opened

@@ -86,10 +86,11 @@ def _backend(
         raise MxGraphError("--graph and --user apply to --endpoint only")
     from mxgraph.backend import LocalBackend
 
+    deadline = start_deadline(timeout)
     local_store = open_store_from_options(
-        data, data_format, no_bundled, store, infer=infer, timeout=timeout
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
     )
-    return LocalBackend(local_store, start_deadline(timeout))
+    return LocalBackend(local_store, deadline)
 
 
 def _emit(report: Report, fmt: ReportFormat) -> None:

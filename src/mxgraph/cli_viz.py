@@ -112,10 +112,10 @@ def viz(
         from mxgraph.viz import graphviz_program
 
         graphviz_program()  # fail before any work when Graphviz is missing
-    graph_store = open_store_from_options(
-        data, data_format, no_bundled, store, infer=infer, timeout=timeout
-    )
     deadline = start_deadline(timeout)
+    graph_store = open_store_from_options(
+        data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
+    )
     backend = LocalBackend(graph_store, deadline)
     if entity is not None:
         drawing = neighborhood_graph(backend, entity, depth=depth, relation=relation, type=type_)
