@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -440,3 +441,16 @@ def test_lookups_start_without_networkx() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_stats_past_its_limit_says_how_big_the_graph_is_and_how_to_allow_it(
+    runner: CliRunner,
+) -> None:
+    code, out, err = invoke(runner, "stats", "--timeout", "0.01")
+    assert (code, out) == (1, "")
+    assert re.fullmatch(
+        r"error: query stopped after 0\.01 s \(--timeout\): stats reads the whole graph of "
+        r"[\d,]+ triples and had not finished after \d+ s; give it more time with --timeout "
+        r"SECONDS, or --timeout 0 for no limit\n",
+        err,
+    )

@@ -12,6 +12,7 @@ with one ``error:`` line and exit status 1.
 from __future__ import annotations
 
 import shutil
+import time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,7 +36,7 @@ from mxgraph.cli_common import (
     stdout_is_terminal,
 )
 from mxgraph.direction import Direction
-from mxgraph.errors import MxGraphError
+from mxgraph.errors import MxGraphError, QueryTimeout
 from mxgraph.output import Report, ReportFormat, render_report
 
 if TYPE_CHECKING:
@@ -323,4 +324,21 @@ def stats(
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    _emit(stats_report(graph_stats(backend, top=top)), fmt)
+    started = time.monotonic()
+    try:
+        stats = graph_stats(backend, top=top)
+    except QueryTimeout as error:
+        raise QueryTimeout(_stats_hint(error, backend, time.monotonic() - started)) from None
+    _emit(stats_report(stats), fmt)
+
+
+def _stats_hint(error: QueryTimeout, backend: SparqlBackend, seconds: float) -> str:
+    """The timeout message, with the graph's size and how to give stats the time it needs."""
+    from mxgraph.backend import LocalBackend
+
+    # The deadline has passed: a local store is counted directly, without it.
+    size = f" of {len(backend.store):,} triples" if isinstance(backend, LocalBackend) else ""
+    return (
+        f"{error}: stats reads the whole graph{size} and had not finished after {seconds:.0f} "
+        "s; give it more time with --timeout SECONDS, or --timeout 0 for no limit"
+    )
