@@ -28,7 +28,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "http://schema.org/"
 
 #: Triples one unit produces (checked by the smoke test).
-TRIPLES_PER_UNIT = 86
+TRIPLES_PER_UNIT = 102
 
 WORDS = (
     "Alta",
@@ -128,14 +128,20 @@ def unit_triples(n: int, units: int) -> Iterator[tuple[str, str, str]]:
         yield _iri(fact), _mx("referenceTime"), _iri(year)
         yield _iri(fact), _mx("citation"), _iri(sentences[3])
     for k, sentence in enumerate(sentences):
+        # As in graph/00-source.ttl: the text and the position are two selectors.
         text = f"Sentence {k} about {label}, for the synthetic benchmark."
+        quote, position = f"{sentence}-quote", f"{sentence}-position"
         yield _iri(sentence), a, _mx("SourceSentence")
-        yield _iri(sentence), f"<{OA}exact>", _text(text).removesuffix("@en")
-        yield _iri(sentence), f"<{OA}start>", _typed(k * 100, "integer")
-        yield _iri(sentence), f"<{OA}end>", _typed(k * 100 + len(text), "integer")
+        yield _iri(sentence), f"<{OA}hasSource>", _iri("fact-sheet")
+        yield _iri(sentence), f"<{OA}hasSelector>", _iri(quote)
+        yield _iri(sentence), f"<{OA}hasSelector>", _iri(position)
         yield _iri(sentence), _mx("paragraph"), _typed(n + 1, "integer")
         yield _iri(sentence), _mx("sentenceIndex"), _typed(k + 1, "integer")
-        yield _iri(sentence), f"<{DCT}isPartOf>", _iri("fact-sheet")
+        yield _iri(quote), a, f"<{OA}TextQuoteSelector>"
+        yield _iri(quote), f"<{OA}exact>", _text(text).removesuffix("@en")
+        yield _iri(position), a, f"<{OA}TextPositionSelector>"
+        yield _iri(position), f"<{OA}start>", _typed(k * 100, "nonNegativeInteger")
+        yield _iri(position), f"<{OA}end>", _typed(k * 100 + len(text), "nonNegativeInteger")
     if n < 25:  # the years, once
         yield _iri(year), a, "<http://www.w3.org/2006/time#Instant>"
         yield _iri(year), pref, _text(str(2000 + n % 25))

@@ -286,6 +286,17 @@ SELECT DISTINCT ?e WHERE {{
 }}"""
 
 
+def non_entities(source: Source) -> set[str]:
+    """The IRIs typed with a class whose instances are not entities (:data:`NON_ENTITY_CLASSES`).
+
+    >>> from mxgraph.store import open_store
+    >>> "https://w3id.org/mxgraph/id/p03s1" in non_entities(open_store())  # a source sentence
+    True
+    """
+    rows = as_backend(source).select(_NON_ENTITIES_QUERY).rows
+    return {e.value for (e,) in rows if isinstance(e, ox.NamedNode)}
+
+
 def load_entity_index(source: Source, *, names: bool = True) -> EntityIndex:
     """Every entity's label and names (entities as :data:`ENTITY_CONDITION` defines them).
 
@@ -300,9 +311,7 @@ def load_entity_index(source: Source, *, names: bool = True) -> EntityIndex:
     False
     """
     backend = as_backend(source)
-    excluded = {
-        e.value for (e,) in backend.select(_NON_ENTITIES_QUERY).rows if isinstance(e, ox.NamedNode)
-    }
+    excluded = non_entities(backend)
     rows = [
         (entity, alias, name)
         for entity, alias, name in backend.select(_NAMES_QUERY if names else _LABELS_QUERY).rows
