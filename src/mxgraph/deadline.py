@@ -24,11 +24,14 @@ import os
 import select
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from mxgraph import errors, sandbox
 from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QueryTimeout
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,19 @@ class Deadline:
         """Raise :class:`QueryTimeout` if the deadline has passed."""
         if self.at is not None and time.monotonic() >= self.at:
             raise self.expired()
+
+
+def checked(rows: Iterable[T], deadline: Deadline | None, every: int = 4096) -> Iterator[T]:
+    """``rows``, stopping with :class:`~mxgraph.errors.QueryTimeout` once ``deadline`` has
+    passed (checked every ``every`` rows, so reading a huge answer counts against it).
+
+    >>> list(checked(range(3), Deadline.start(5)))
+    [0, 1, 2]
+    """
+    for count, row in enumerate(rows):
+        if deadline is not None and count % every == 0:
+            deadline.check()
+        yield row
 
 
 _OK, _ERROR = b"0", b"1"

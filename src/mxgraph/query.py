@@ -16,7 +16,7 @@ AskResult(value=True)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -24,7 +24,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from mxgraph import resources
-from mxgraph.deadline import Deadline, run_in_child
+from mxgraph.deadline import Deadline, checked, run_in_child
 from mxgraph.errors import MxGraphError, QueryRefused, QuerySyntaxError
 from mxgraph.namespaces import PREFIXES
 from mxgraph.safety import QueryKind, check_query
@@ -190,16 +190,8 @@ def _result(answer: Answer, deadline: Deadline | None = None) -> QueryResult:
         return AskResult(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        return SelectResult(variables, tuple(_checked(map(tuple, answer), deadline)))
-    return GraphResult(tuple(_checked(answer, deadline)))
-
-
-def _checked(rows: Iterable[T], deadline: Deadline | None, every: int = 4096) -> Iterator[T]:
-    """``rows``, stopping with :class:`~mxgraph.errors.QueryTimeout` past ``deadline``."""
-    for count, row in enumerate(rows):
-        if deadline is not None and count % every == 0:
-            deadline.check()
-        yield row
+        return SelectResult(variables, tuple(checked(map(tuple, answer), deadline)))
+    return GraphResult(tuple(checked(answer, deadline)))
 
 
 def _encode(answer: Answer) -> bytes:
@@ -217,7 +209,7 @@ def _decode(answer: bytes, deadline: Deadline) -> QueryResult:
         return AskResult(payload == b"1")
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
-        return GraphResult(tuple(_checked((quad.triple for quad in triples), deadline)))
+        return GraphResult(tuple(checked((quad.triple for quad in triples), deadline)))
     solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
     return _result(solutions, deadline)

@@ -51,7 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mxgraph.backend import values_block
-from mxgraph.deadline import Deadline, run_in_child
+from mxgraph.deadline import Deadline, checked, run_in_child
 from mxgraph.errors import EndpointError, MxGraphError, QuerySyntaxError, QueryTimeout
 from mxgraph.namespaces import sparql_prologue
 from mxgraph.query import AskResult, GraphResult, QueryResult, SelectResult, Term, UpdateResult
@@ -175,7 +175,7 @@ class RemoteEndpoint:
         text = with_prefixes(bind_values(sparql, bindings or {}))
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         answer = self._request(text, accept=_GRAPH_ACCEPT if graph_form else self.accept)
-        return parse_answer(answer, form, self.url)
+        return parse_answer(answer, form, self.url, self.deadline)
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL update to the update endpoint."""
@@ -569,7 +569,9 @@ def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
 # -- answers ---------------------------------------------------------------------------------
 
 
-def parse_answer(answer: HttpAnswer, form: str, url: str) -> QueryResult:
+def parse_answer(
+    answer: HttpAnswer, form: str, url: str, deadline: Deadline | None = None
+) -> QueryResult:
     """Turn a server's answer to a query of ``form`` into a typed result.
 
     >>> virtuoso_ask = HttpAnswer(200, {"content-type": "application/sparql-results+json"},
@@ -593,7 +595,7 @@ def parse_answer(answer: HttpAnswer, form: str, url: str) -> QueryResult:
     try:
         if form in ("CONSTRUCT", "DESCRIBE"):
             return _parse_graph(answer, url)
-        result = _parse_results(answer, url)
+        result = _parse_results(answer, url, deadline)
     except (
         SyntaxError,
         ValueError,
@@ -618,16 +620,18 @@ def _not_results(answer: HttpAnswer, url: str) -> EndpointError:
     )
 
 
-def _parse_results(answer: HttpAnswer, url: str) -> SelectResult | AskResult:
+def _parse_results(
+    answer: HttpAnswer, url: str, deadline: Deadline | None = None
+) -> SelectResult | AskResult:
     kind = answer.content_type
     if kind in ("application/sparql-results+json", "application/json"):
-        return parse_json_results(answer.body)
+        return parse_json_results(answer.body, deadline)
     if kind == "text/csv":
-        return _parse_csv_results(answer.body, ",")
+        return _parse_csv_results(answer.body, ",", deadline)
     if kind == "text/tab-separated-values" and not answer.body.startswith((b"?", b"$")):
         # Virtuoso's TSV quotes its header ("x", not ?x) and writes IRIs as quoted
         # strings, without language tags: it is as lossy as CSV and read the same way.
-        return _parse_csv_results(answer.body, "\t")
+        return _parse_csv_results(answer.body, "\t", deadline)
     formats = {
         "application/sparql-results+xml": ox.QueryResultsFormat.XML,
         "application/xml": ox.QueryResultsFormat.XML,
@@ -642,10 +646,11 @@ def _parse_results(answer: HttpAnswer, url: str) -> SelectResult | AskResult:
     if not isinstance(parsed, ox.QuerySolutions):
         raise _not_results(answer, url)
     variables = tuple(v.value for v in parsed.variables)
-    return SelectResult(variables, tuple(tuple(s[v] for v in variables) for s in parsed))
+    rows = (tuple(s[v] for v in variables) for s in parsed)
+    return SelectResult(variables, tuple(checked(rows, deadline)))
 
 
-def parse_json_results(body: bytes) -> SelectResult | AskResult:
+def parse_json_results(body: bytes, deadline: Deadline | None = None) -> SelectResult | AskResult:
     """SPARQL JSON results, including the pre-1.1 ``typed-literal`` form.
 
     >>> parse_json_results(b'{"head": {}, "boolean": false}')
@@ -658,7 +663,7 @@ def parse_json_results(body: bytes) -> SelectResult | AskResult:
     blanks: dict[str, ox.BlankNode] = {}
     rows = tuple(
         tuple(_json_term(binding[v], blanks) if v in binding else None for v in variables)
-        for binding in document["results"]["bindings"]
+        for binding in checked(document["results"]["bindings"], deadline)
     )
     return SelectResult(variables, rows)
 
@@ -690,7 +695,9 @@ def _json_term(value: dict[str, Any], blanks: dict[str, ox.BlankNode]) -> Term:
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 
 
-def _parse_csv_results(body: bytes, delimiter: str) -> SelectResult:
+def _parse_csv_results(
+    body: bytes, delimiter: str, deadline: Deadline | None = None
+) -> SelectResult:
     """SPARQL CSV results, which are lossy: IRI-shaped values become IRIs, the rest strings.
 
     >>> _parse_csv_results(b'x,y\\r\\nhttp://ex.org/a,"b, c"\\r\\n', ",").rows
@@ -709,7 +716,8 @@ def _parse_csv_results(body: bytes, delimiter: str) -> SelectResult:
             return ox.NamedNode(text)
         return ox.Literal(text)
 
-    return SelectResult(tuple(header), tuple(tuple(term(v) for v in row) for row in reader))
+    rows = (tuple(term(v) for v in row) for row in checked(reader, deadline))
+    return SelectResult(tuple(header), tuple(rows))
 
 
 def _ask_from_row(result: SelectResult, url: str) -> AskResult:
