@@ -308,3 +308,10 @@ def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
     (triple,) = list(open_store([data], bundled=False))
     assert triple.subject.value == data.as_uri() + "#a"  # type: ignore[union-attr]
     assert triple.object.value == (tmp_path / "other.ttl").as_uri() + "#b"  # type: ignore[union-attr]
+
+
+def test_rdflib_conversion_refuses_triple_terms_in_one_line(tmp_path: Path) -> None:
+    star = tmp_path / "star.ttl"
+    star.write_text("<< <http://a> <http://b> <http://c> >> <http://d> 'x' .\n")
+    with pytest.raises(MxGraphError, match=r"^the data holds an RDF 1\.2 triple term \("):
+        open_store([star], bundled=False).to_rdflib()

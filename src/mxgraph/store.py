@@ -199,6 +199,12 @@ class MxStore:
         """
         import rdflib
 
+        for triple in self:
+            if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
+                raise MxGraphError(
+                    f"the data holds an RDF 1.2 triple term ({triple}), which the SHACL and "
+                    "OWL tools used here (rdflib) cannot read"
+                )
         graph = rdflib.Graph()
         data = ox.serialize(iter(self), format=ox.RdfFormat.N_TRIPLES)
         graph.parse(data=data or b"", format="nt")
