@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -140,6 +140,41 @@ def entity_links(source: Source, index: EntityIndex) -> set[tuple[str, str, str]
         ):
             links.add((s.value, p.value, o.value))
     return links
+
+
+#: The entity-graph candidates of :data:`EDGES_QUERY` without their predicates: one row per
+#: triple, so counts and PageRank weights are the same, with a third less to read.
+LINK_PAIRS_QUERY = """
+SELECT ?s ?o WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?p != mx:citation)
+}"""
+
+
+def link_pairs(source: Source, nodes: Container[str]) -> list[tuple[str, str]]:
+    """``(subject, object)`` of every edge of the entity graph whose ends are ``nodes``, sorted.
+
+    One pair per relation (two relations between the same ends: the pair
+    twice), as :func:`entity_links` without predicates; ``nodes`` are the
+    entities that are not time nodes.
+
+    >>> from mxgraph.store import open_store
+    >>> store = open_store()
+    >>> index = load_entity_index(store)
+    >>> len(link_pairs(store, index.labels)) >= len(entity_links(store, index))
+    True
+    """
+    pairs = [
+        (s.value, o.value)
+        for s, o in as_backend(source).select(LINK_PAIRS_QUERY).rows
+        if isinstance(s, ox.NamedNode)
+        and isinstance(o, ox.NamedNode)
+        and s.value in nodes
+        and o.value in nodes
+        and s != o  # a self-loop connects nothing
+    ]
+    pairs.sort()  # in order: the same sums, the same ranks
+    return pairs
 
 
 def load_entity_graph(source: Source, index: EntityIndex | None = None) -> EntityGraph:
