@@ -72,8 +72,19 @@ def test_results_are_the_same_with_and_without_a_child_process(tiny_store: MxSto
         ),
         (
             "SELECT ?x\nWHERE { ?x foo:bar ?o }",
-            'SPARQL syntax error at line 2, column 19 (near "?o }"): undeclared prefix (declare it '
-            "with PREFIX or use one of mxgraph's prefixes)",
+            'SPARQL syntax error at line 2, column 12 (near "foo:bar ?o }"): undeclared prefix '
+            "foo: (declare it with PREFIX foo: <...>, or use one of mxgraph's: dct, mx, mxd, oa, "
+            "org, owl, prov, rdf, rdfs, schema, sh, skos, time, vann, wd, xsd)",
+        ),
+        (
+            "SELEC ?x WHERE { ?x ?p ?o }",
+            'SPARQL syntax error at line 1, column 1 (near "SELEC"): expected SELECT, CONSTRUCT, '
+            "DESCRIBE or ASK; did you mean SELECT?",
+        ),
+        (
+            "PREFIX ex: <http://example.org/>\n  construt { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            'SPARQL syntax error at line 2, column 3 (near "construt"): expected SELECT, '
+            "CONSTRUCT, DESCRIBE or ASK; did you mean CONSTRUCT?",
         ),
         (
             'SELECT * { ?s ?p "ééé" . FILTER(?x = ) }',

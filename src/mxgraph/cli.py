@@ -44,6 +44,7 @@ from mxgraph.errors import MxGraphError
 from mxgraph.export import export_graph
 from mxgraph.query import (
     SelectResult,
+    is_empty,
     list_named_queries,
     load_named_query,
     parse_binding,
@@ -142,8 +143,18 @@ def query(
     graph: GraphOption = None,
     user: UserOption = None,
     infer: InferOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", help="Say nothing on standard error when a local answer is empty."),
+    ] = False,
 ) -> None:
     """Run a SPARQL query on the graph (read-only and offline unless allowed).
+
+    When a local answer is empty (no rows, ASK false, no triples), each triple
+    pattern is tried on its own, and the one that matches nothing is named on
+    standard error with the likely fix (a misspelt term, a number or a text
+    written with another datatype or language than the data's); the exit
+    status stays 0.
 
     With --endpoint the query goes to a SPARQL server, which may call other
     servers (SERVICE) as it likes; updates and LOAD still need --allow-update.
@@ -195,6 +206,11 @@ def query(
         allow_update=allow_update,
     )
     emit_result(result, fmt, output, deadline)
+    if not quiet and is_empty(result):
+        from mxgraph.diagnose import explain_empty
+
+        for reason in explain_empty(local_store, text):
+            print(f"empty answer: {reason}", file=sys.stderr)
 
 
 @app.command()

@@ -15,6 +15,7 @@ AskResult(value=True)
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -84,6 +85,19 @@ class UpdateResult:
 
 
 QueryResult = SelectResult | AskResult | GraphResult
+
+
+def is_empty(result: QueryResult | UpdateResult) -> bool:
+    """Whether a query found nothing: no rows, ASK false, or no triples.
+
+    >>> is_empty(AskResult(False)), is_empty(SelectResult(("x",), ((None,),)))
+    (True, False)
+    """
+    if isinstance(result, AskResult):
+        return not result.value
+    if isinstance(result, SelectResult | GraphResult):
+        return len(result) == 0
+    return False
 
 
 def run_query(
@@ -228,6 +242,12 @@ def _run_update(store: MxStore, sparql: str) -> UpdateResult:
     return UpdateResult(before, len(store))
 
 
+#: Update forms (an update given to the query command is refused by the check first).
+_UPDATE_FORMS = (
+    *("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE"),
+    *("DROP", "ADD", "MOVE", "COPY", "WITH"),
+)
+
 _POSITION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
 _CHAR_CLASS = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
 
@@ -244,6 +264,9 @@ def query_syntax_error(sparql: str, error: SyntaxError) -> QuerySyntaxError:
     SPARQL syntax error at line 2, column 26 (near "x"): expected one of HAVING, OFFSET, ...
     """
     message = str(error)
+    unknown_form = _unknown_form(sparql)
+    if unknown_form is not None:
+        return unknown_form
     match = _POSITION.match(message)
     if match is None:
         return QuerySyntaxError(f"SPARQL syntax error: {' '.join(message.split())}")
@@ -251,9 +274,51 @@ def query_syntax_error(sparql: str, error: SyntaxError) -> QuerySyntaxError:
     lines = sparql.splitlines() or [""]
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     column = len(text.encode()[: byte_column - 1].decode(errors="ignore")) + 1
+    summary = _summarize(detail)
+    if "Prefix not found" in detail:
+        prefix = _prefix_before(text[: column - 1])
+        if prefix is not None:
+            column = text[: column - 1].rindex(prefix + ":") + 1
+            known = ", ".join(sorted(PREFIXES))
+            summary = (
+                f"undeclared prefix {prefix}: (declare it with PREFIX {prefix}: <...>, or use "
+                f"one of mxgraph's: {known})"
+            )
     near = text[column - 1 : column + 19].strip()
     where = f"line {line}, column {column}" + (f' (near "{near}")' if near else "")
-    return QuerySyntaxError(f"SPARQL syntax error at {where}: {_summarize(detail)}")
+    return QuerySyntaxError(f"SPARQL syntax error at {where}: {summary}")
+
+
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK", *_UPDATE_FORMS}
+_DIRECTIVE = re.compile(
+    r"\s*(?:#[^\n]*\n\s*)*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*(?:#[^\n]*\n\s*)*)*",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _unknown_form(sparql: str) -> QuerySyntaxError | None:
+    """An error at the query's first word when it is no query form (``SELEC ?x``): Oxigraph
+    reports where it gave up trying the forms, further on."""
+    start = _DIRECTIVE.match(sparql)
+    offset = start.end() if start else 0
+    word = _WORD.match(sparql, offset)
+    if word is None or word[0].upper() in _FORMS or word[0].upper() in ("PREFIX", "BASE"):
+        return None
+    line = sparql.count("\n", 0, offset) + 1
+    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    close = difflib.get_close_matches(word[0].upper(), sorted(_FORMS), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return QuerySyntaxError(
+        f'SPARQL syntax error at line {line}, column {column} (near "{word[0]}"): '
+        f"expected SELECT, CONSTRUCT, DESCRIBE or ASK{hint}"
+    )
+
+
+def _prefix_before(text: str) -> str | None:
+    """The prefix of the last prefixed name in ``text`` (where Oxigraph stopped)."""
+    found = re.findall(r"(?<![\w:<])([A-Za-z][\w.-]*|):[\w.-]*", text)
+    return found[-1] if found else None
 
 
 def _summarize(detail: str) -> str:
