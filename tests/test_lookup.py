@@ -317,6 +317,22 @@ def test_stats(store: MxStore) -> None:
     assert list(uses.values()) == sorted(uses.values(), reverse=True)
 
 
+def test_stats_pagerank_in_numpy_as_in_python(
+    store: MxStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numpy")
+    from mxgraph import paths
+
+    links = paths.link_pairs(store, load_entity_index(store).labels)
+    python = paths.link_pagerank(links)
+    before = graph_stats(store, top=50)
+    monkeypatch.setattr(paths, "NUMPY_FROM", 1)
+    in_numpy = paths.link_pagerank(links)
+    assert in_numpy.keys() == python.keys()
+    assert all(abs(in_numpy[n] - python[n]) < 1e-15 for n in python)
+    assert graph_stats(store, top=50) == before
+
+
 def test_stats_on_an_empty_store() -> None:
     stats = graph_stats(open_store(bundled=False))
     assert (stats.triples, stats.entities, stats.entity_links) == (0, 0, 0)
