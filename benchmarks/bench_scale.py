@@ -36,6 +36,9 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py, beside this file)
 
+#: Lookups whose memory is compared with their queries' in Oxigraph alone.
+MEMORY = ("search", "stats")
+
 LOOKUPS = {
     "describe": lambda units: ["describe", "mxd:syn-country-0-0"],
     "neighbors": lambda units: ["neighbors", "mxd:syn-country-0-0", "--depth", "2"],
@@ -91,6 +94,7 @@ from mxgraph.query import list_named_queries, run_query
 from mxgraph.store import open_store
 from mxgraph import lookup, paths
 store_dir, runs, units = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+only = set(filter(None, sys.argv[4].split(","))) if len(sys.argv) > 4 else set()
 store = open_store(store_dir=store_dir)
 
 class Recording(LocalBackend):
@@ -131,17 +135,33 @@ def native(queries):
 
 out = {"mx": {}, "native": {}, "queries": {}}
 for q in list_named_queries():
+    if only and q.name not in only:
+        continue
     out["mx"][q.name] = median(lambda: run_query(store, q.sparql, timeout=None))
     out["native"][q.name] = median(lambda: native([(q.sparql, {})]))
     out["queries"][q.name] = 1
     print(json.dumps(out), flush=True)
 for name, call in lookups.items():
+    if only and name not in only:
+        continue
     recorded = backend()
     call(recorded)
     out["mx"][name] = median(lambda: call(backend()))
     out["native"][name] = median(lambda: native(recorded.queries))
     out["queries"][name] = len(recorded.queries)
+    out.setdefault("sparql", {})[name] = [q for q, b in recorded.queries if not b]
     print(json.dumps(out), flush=True)
+"""
+
+# Oxigraph alone on a lookup's recorded queries, as a process of its own: its peak RSS is
+# what those queries need (the floor for the lookup's memory).
+NATIVE = r"""
+import json, sys
+import pyoxigraph as ox
+from mxgraph.namespaces import PREFIXES
+store = ox.Store.read_only(sys.argv[1])
+for q in json.loads(sys.argv[2]):
+    store.query(q, prefixes=PREFIXES).serialize(format=ox.QueryResultsFormat.CSV)
 """
 
 RDFLIB = r"""
@@ -214,6 +234,8 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
     from mxgraph.namespaces import sparql_prologue
 
     for query in list_named_queries():
+        if args.only and query.name not in args.only:
+            continue
         cli[query.name], rss = median_time(
             [
                 *mxgraph,
@@ -245,7 +267,10 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
             ],
             args.runs,
         )
+    cli_rss: dict[str, int] = {}
     for name, lookup_args in LOOKUPS.items():
+        if args.only and name not in args.only:
+            continue
         cli[name], rss = median_time(
             [
                 *mxgraph,
@@ -260,13 +285,27 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
             args.runs,
             args.lookup_timeout,
         )
+        cli_rss[name] = rss
         peak = max(peak, rss)
+    only = ",".join(args.only or [])
     result["in_process"] = partial_json(
-        [sys.executable, "-c", IN_PROCESS, str(mx_store), str(args.runs), str(units)],
+        [sys.executable, "-c", IN_PROCESS, str(mx_store), str(args.runs), str(units), only],
         args.lookup_timeout * 4,
     )
+    native_rss: dict[str, int] = {}
+    recorded = _get(result, "in_process", "sparql")
+    for name in MEMORY:
+        queries = recorded.get(name) if isinstance(recorded, dict) else None
+        if queries:
+            _, native_rss[name] = timed(
+                [sys.executable, "-c", NATIVE, str(mx_store), json.dumps(queries)],
+                args.lookup_timeout,
+            )
     result["cli"], result["ox"] = cli, ox
     result["lookup_rss"] = peak
+    result["cli_rss"], result["native_rss"] = cli_rss, native_rss
+    if isinstance(result["in_process"], dict):
+        result["in_process"].pop("sparql", None)
     sys.stderr.write(f"{count} triples: queries done; rdflib next\n")
     result["rdflib"] = rdflib_times(nt, args.rdflib_timeout)
     result["rdflib_timeout"] = f"{args.rdflib_timeout:g}"
@@ -350,6 +389,24 @@ def write_results(results: list[dict[str, object]], args: argparse.Namespace) ->
                 f"| {name} | {counts.get(name, '-')} | {ms(cli[name])} | {ms(ox.get(name))} | "
                 f"{ms(mine)} | {ms(floor)} | {ratio} | {rl_text} | {rl_ratio} |"
             )
+        cli_rss, native_rss = r.get("cli_rss") or {}, r.get("native_rss") or {}
+        assert isinstance(cli_rss, dict) and isinstance(native_rss, dict)
+        memory = [name for name in MEMORY if cli_rss.get(name) and native_rss.get(name)]
+        if memory:
+            lines += [
+                "",
+                "Peak RSS (MiB): the whole `mxgraph` command against its queries run by "
+                "Oxigraph alone (pyoxigraph, results serialised as CSV) in a process of their own.",
+                "",
+                "| lookup | mxgraph MiB | its queries in oxigraph MiB | ratio |",
+                "|---|---:|---:|---:|",
+            ]
+            for name in memory:
+                mine_rss, floor_rss = cli_rss[name], native_rss[name]
+                lines.append(
+                    f"| {name} | {mine_rss // 1024} | {floor_rss // 1024} | "
+                    f"{mine_rss / floor_rss:.2f}x |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -419,6 +476,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rdflib-timeout", type=float, default=120.0, metavar="SECONDS")
     parser.add_argument("--lookup-timeout", type=float, default=120.0, metavar="SECONDS")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="measure only these named queries and lookups (for example: search stats)",
+    )
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "scale.png")

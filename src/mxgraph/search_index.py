@@ -31,6 +31,7 @@ has another fingerprint, and :func:`open_search_index` builds the index again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import heapq
 import os
@@ -319,6 +320,7 @@ def _successor(text: str) -> str | None:
     return text[:-1] + chr(last) if last <= 0x10FFFF else None
 
 
+@functools.cache
 def trigram_available() -> bool:
     """Whether this Python's SQLite has FTS5 with the trigram tokenizer (SQLite 3.34 and later)."""
     try:
