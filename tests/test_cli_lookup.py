@@ -424,7 +424,7 @@ def test_hostile_names_end_in_one_error_line(runner: CliRunner, command: str, na
 
 
 def test_timeout_stops_a_lookup(runner: CliRunner) -> None:
-    code, out, err = invoke(runner, "stats", "--timeout", "0.000001")
+    code, out, err = invoke(runner, "describe", "Mexico", "--timeout", "0.000001")
     assert (code, out) == (1, "")
     assert err == "error: query stopped after 1e-06 s (--timeout)\n"
 

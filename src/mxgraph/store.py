@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -366,30 +367,16 @@ def load_into_store(
     try:
         if exists:
             _open_disk_store(path, writable=False).oxigraph.backup(str(work))
-        store = MxStore(ox.Store(str(work)), path)
-        before = len(store)
-        sources: list[Path | str] = list(files)
-        load_bundled = bundled and not store.has_ontology()
-        total = len(sources) + (1 if load_bundled else 0)
-        if load_bundled:
-            store.load_bundled()
-            if progress:
-                progress("bundled graph", 1, total)
-        done = total - len(sources)
-        for source in sources:
-            store.load_file(source, data_format, bulk=True)
-            done += 1
-            if progress:
-                progress(str(source), done, total)
-        store.oxigraph.flush()
-        added = len(store) - before
-        del store  # closes the work store before it moves
+        added = _load_into(work, path, files, bundled, data_format, progress)
         _swap_into_place(work, path)
-    except OSError as error:
+    except BaseException as error:
+        # The failed load's frames hold the work store open: clear them, so the store is
+        # closed before its folder is removed and writes nothing into it afterwards.
+        traceback.clear_frames(error.__traceback__)
         shutil.rmtree(work, ignore_errors=True)
-        raise MxGraphError(f"cannot write store {path}: {error.strerror or error}") from None
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        if isinstance(error, OSError):
+            detail = error.strerror or error
+            raise MxGraphError(f"cannot write store {path}: {detail}") from None
         raise
 
     # The word index beside the store (mxgraph.search_index), built for what was loaded.
@@ -398,6 +385,34 @@ def load_into_store(
     refresh_search_index(path)
 
     return added, time.perf_counter() - start
+
+
+def _load_into(
+    work: Path,
+    path: Path,
+    files: Sequence[Path | str],
+    bundled: bool,
+    data_format: RdfSyntax | None,
+    progress: ProgressCallback | None,
+) -> int:
+    """Load into the work store at ``work``; the triples added. The store is closed on return."""
+    store = MxStore(ox.Store(str(work)), path)
+    before = len(store)
+    sources: list[Path | str] = list(files)
+    load_bundled = bundled and not store.has_ontology()
+    total = len(sources) + (1 if load_bundled else 0)
+    if load_bundled:
+        store.load_bundled()
+        if progress:
+            progress("bundled graph", 1, total)
+    done = total - len(sources)
+    for source in sources:
+        store.load_file(source, data_format, bulk=True)
+        done += 1
+        if progress:
+            progress(str(source), done, total)
+    store.oxigraph.flush()
+    return len(store) - before
 
 
 #: Work folders of loads are named ``.<store>.loading-<pid>`` beside the store.
