@@ -374,3 +374,48 @@ def test_output_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert received == [b"true\n"]
     assert fifo.is_fifo()  # still the pipe, not replaced by a regular file
+
+
+def test_version(runner: CliRunner) -> None:
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"mxgraph {version('mxgraph')}\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "first_bytes"),
+    [("answer.csv", b"x\r\n"), ("answer.tsv", b"?x\n"), ("answer.json", b"{"), ("a.md", b"| x |")],
+)
+def test_query_output_format_follows_the_extension(
+    runner: CliRunner, tmp_path: Path, name: str, first_bytes: bytes
+) -> None:
+    target = tmp_path / name
+    sparql = "SELECT ?x { VALUES ?x { 1 } }"
+    result = runner.invoke(app, ["query", sparql, "--no-bundled", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes().startswith(first_bytes)
+    # --format still decides when given.
+    result = runner.invoke(app, ["query", sparql, "--no-bundled", "-o", str(target), "-f", "csv"])
+    assert target.read_bytes().startswith(b"x\r\n")
+
+
+@pytest.mark.parametrize("syntax", [s for s in RdfSyntax if s is not RdfSyntax.N3])
+def test_export_format_follows_the_extension(
+    runner: CliRunner, tmp_path: Path, tiny_ttl: Path, syntax: RdfSyntax
+) -> None:
+    spec = RDF_FORMATS[syntax]
+    target = tmp_path / f"graph.{spec.extensions[0]}"
+    result = runner.invoke(app, ["export", "--no-bundled", "-d", str(tiny_ttl), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    import pyoxigraph as ox
+
+    assert len(list(ox.parse(path=str(target), format=spec.oxigraph))) == 9
+
+
+def test_json_ld_export_is_compacted_with_the_prefixes(runner: CliRunner, tiny_ttl: Path) -> None:
+    result = runner.invoke(app, ["export", "--no-bundled", "-d", str(tiny_ttl), "-f", "jsonld"])
+    document = json.loads(result.stdout)
+    assert document["@context"]["mx"] == "https://w3id.org/mxgraph/ontology#"
+    usa = next(n for n in document["@graph"] if n["@id"] == "http://example.org/usa")
+    assert usa["@type"] == ["mx:Country"]

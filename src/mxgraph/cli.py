@@ -42,6 +42,7 @@ from mxgraph.cli_common import (
 )
 from mxgraph.errors import MxGraphError
 from mxgraph.export import export_graph
+from mxgraph.output import format_for_output
 from mxgraph.query import (
     SelectResult,
     is_empty,
@@ -70,6 +71,26 @@ def _new_app() -> typer.Typer:
 
 
 app = _new_app()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"mxgraph {version('mxgraph')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def _query_text(sparql: str | None, file: Path | None, named: str | None) -> str:
@@ -227,8 +248,15 @@ def queries(fmt: FormatOption = None, output: OutputOption = None) -> None:
 @app.command()
 def export(
     fmt: Annotated[
-        RdfSyntax, typer.Option("--format", "-f", case_sensitive=False, help="RDF format.")
-    ] = RdfSyntax.TURTLE,
+        RdfSyntax | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="RDF format (default: from the --output file's extension, else turtle).",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOption = None,
     data_only: Annotated[
         bool, typer.Option("--data-only", help="Leave out the ontology's triples.")
@@ -248,7 +276,11 @@ def export(
     graph = open_store_from_options(
         data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
     )
-    emit_bytes(export_graph(graph, fmt, data_only, timeout=deadline), output)
+    if fmt is None:
+        implied = format_for_output(str(output)) if output is not None else None
+        fmt = RdfSyntax(implied.value) if implied is not None and implied.is_rdf else None
+    syntax = fmt or RdfSyntax.TURTLE
+    emit_bytes(export_graph(graph, syntax, data_only, timeout=deadline), output)
 
 
 @app.command()

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from mxgraph.atomic import write_atomically
 from mxgraph.deadline import Deadline
 from mxgraph.errors import MxGraphError
-from mxgraph.output import OutputFormat, render_result
+from mxgraph.output import OutputFormat, format_for_output, render_result
 from mxgraph.query import QueryResult, UpdateResult
 from mxgraph.rdf_formats import RdfSyntax
 from mxgraph.store import MxStore, open_store
@@ -129,7 +129,8 @@ FormatOption = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="Output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).",
+        help="Output format (default: from the --output file's extension, else table for "
+        "SELECT/ASK and turtle for CONSTRUCT/DESCRIBE).",
         show_default=False,
     ),
 ]
@@ -283,12 +284,26 @@ def emit_result(
     output: Path | None,
     deadline: Deadline | None = None,
 ) -> None:
-    """Format a result with the one formatter and write it to standard output or ``output``."""
+    """Format a result with the one formatter and write it to standard output or ``output``
+    (in the format its extension names, unless ``fmt`` is given)."""
+    if fmt is None and output is not None:
+        fmt = _fitting_format(result, format_for_output(str(output)))
     to_terminal = output is None and stdout_is_terminal()
     width = shutil.get_terminal_size().columns if to_terminal else None
     emit_bytes(
         render_result(result, fmt, deadline=deadline, color=to_terminal, width=width), output
     )
+
+
+def _fitting_format(
+    result: QueryResult | UpdateResult, fmt: OutputFormat | None
+) -> OutputFormat | None:
+    """``fmt`` if it can hold ``result`` (a table format for rows, RDF for triples), else None."""
+    from mxgraph.query import GraphResult
+
+    if fmt is None or fmt.is_rdf == isinstance(result, GraphResult):
+        return fmt
+    return None
 
 
 def emit_bytes(data: bytes, output: Path | None) -> None:

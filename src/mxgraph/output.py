@@ -56,6 +56,37 @@ RDF_SYNTAXES: dict[str, RdfSyntax] = {
     name: RdfSyntax(name) for name in ("turtle", "nt", "nq", "trig", "jsonld", "xml")
 }
 
+#: The output format a file name's extension asks for (``-o answer.csv``).
+_BY_EXTENSION: dict[str, OutputFormat] = {
+    "csv": OutputFormat.CSV,
+    "tsv": OutputFormat.TSV,
+    "json": OutputFormat.JSON,
+    "srj": OutputFormat.JSON,
+    "md": OutputFormat.MARKDOWN,
+    "markdown": OutputFormat.MARKDOWN,
+    "ttl": OutputFormat.TURTLE,
+    "nt": OutputFormat.NT,
+    "nq": OutputFormat.NQ,
+    "trig": OutputFormat.TRIG,
+    "jsonld": OutputFormat.JSONLD,
+    "rdf": OutputFormat.XML,
+    "xml": OutputFormat.XML,
+    "owl": OutputFormat.XML,
+}
+
+
+def format_for_output(path: str | None) -> OutputFormat | None:
+    """The format ``-o FILE`` implies by its extension (None: none known; ``.txt`` is a table).
+
+    >>> format_for_output("answer.csv"), format_for_output("graph.NT"), format_for_output("x")
+    (<OutputFormat.CSV: 'csv'>, <OutputFormat.NT: 'nt'>, None)
+    """
+    if path is None:
+        return None
+    suffix = path.rpartition(".")[2].lower() if "." in path.rpartition("/")[2] else ""
+    return _BY_EXTENSION.get(suffix)
+
+
 RESULT_FORMATS = tuple(f for f in OutputFormat if not f.is_rdf)
 RDF_OUTPUT_FORMATS = tuple(f for f in OutputFormat if f.is_rdf)
 
@@ -308,6 +339,8 @@ def serialize_triples(triples: Iterable[ox.Triple], syntax: RdfSyntax) -> bytes:
     mx:a a owl:Class .
     """
     ordered = sorted(triples, key=_sort_key)
+    if syntax is RdfSyntax.JSONLD:
+        return _compact_json_ld([ox.Quad(t.subject, t.predicate, t.object) for t in ordered])
     spec = RDF_FORMATS[syntax]
     prefixes = used_prefixes(ordered) if syntax in _PREFIXED_SYNTAXES else None
     output = ox.serialize(ordered, format=spec.oxigraph, prefixes=prefixes) or b""
@@ -329,10 +362,72 @@ def serialize_dataset(
     """
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in sorted(triples, key=_sort_key)]
     quads += sorted(named, key=lambda q: (str(q.graph_name), _sort_key(q.triple)))
+    if syntax is RdfSyntax.JSONLD:
+        return _compact_json_ld(quads)
     spec = RDF_FORMATS[syntax]
     prefixes = used_prefixes([q.triple for q in quads]) if syntax in _PREFIXED_SYNTAXES else None
     output = ox.serialize(quads, format=spec.oxigraph, prefixes=prefixes) or b""
     return output if output.endswith(b"\n") or not output else output + b"\n"
+
+
+def _compact_json_ld(quads: list[ox.Quad]) -> bytes:
+    """JSON-LD with the prefixes it uses as ``@context`` and compact IRIs (named graphs kept).
+
+    Oxigraph writes expanded JSON-LD; its IRIs are shortened here with the context's
+    prefixes and ``rdf:type`` becomes ``@type``. Values stay as Oxigraph typed them
+    (``{"@value": "2500", "@type": "xsd:double"}``): JSON numbers would turn a whole double
+    into an integer when read back.
+
+    >>> q = ox.Quad(ox.NamedNode(PREFIXES["mxd"] + "mexico"), ox.NamedNode(RDF.type),
+    ...             ox.NamedNode(PREFIXES["mx"] + "Country"))
+    >>> print(_compact_json_ld([q]).decode(), end="")
+    {
+     "@context": {
+      "mx": "https://w3id.org/mxgraph/ontology#",
+      "mxd": "https://w3id.org/mxgraph/id/"
+     },
+     "@graph": [
+      {
+       "@id": "mxd:mexico",
+       "@type": [
+        "mx:Country"
+       ]
+      }
+     ]
+    }
+    """
+    expanded = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD) or b"[]")
+    context = used_prefixes([q.triple for q in quads])
+    by_length = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def short(iri: str) -> str:
+        for name, namespace in by_length:
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and local and not local.startswith("/"):
+                return f"{name}:{local}"
+        return iri
+
+    def compact(node: object) -> object:
+        if isinstance(node, list):
+            return [compact(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, object] = {}
+        for key, value in node.items():
+            if key == "@id" and isinstance(value, str):
+                out[key] = short(value)
+            elif key == "@type" and isinstance(value, str):
+                out[key] = short(value)
+            elif key == RDF.type and isinstance(value, list):
+                out["@type"] = [short(v["@id"]) if "@id" in v else v for v in value]
+            elif key.startswith("@"):
+                out[key] = compact(value)
+            else:
+                out[short(key)] = compact(value)
+        return out
+
+    document = {"@context": context, "@graph": compact(expanded)}
+    return json.dumps(document, indent=1, ensure_ascii=False).encode() + b"\n"
 
 
 _PREFIXED_SYNTAXES = frozenset({RdfSyntax.TURTLE, RdfSyntax.TRIG, RdfSyntax.XML, RdfSyntax.N3})
