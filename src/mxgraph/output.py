@@ -414,9 +414,7 @@ def _compact_json_ld(quads: list[ox.Quad]) -> bytes:
             return node
         out: dict[str, object] = {}
         for key, value in node.items():
-            if key == "@id" and isinstance(value, str):
-                out[key] = short(value)
-            elif key == "@type" and isinstance(value, str):
+            if key in ("@id", "@type") and isinstance(value, str):
                 out[key] = short(value)
             elif key == RDF.type and isinstance(value, list):
                 out["@type"] = [short(v["@id"]) if "@id" in v else v for v in value]
