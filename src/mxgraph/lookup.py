@@ -16,7 +16,9 @@ frozen dataclasses and never print; :mod:`mxgraph.lookup_format` renders them.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -959,7 +961,7 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     >>> [(c.entity.label, c.degree) for c in stats.top_by_degree]
     [('Mexico', ...), ('United States', ...)]
     """
-    from mxgraph.paths import link_pagerank, link_pairs
+    from mxgraph.paths import array_pagerank, link_arrays
 
     backend = as_backend(source)
     if top < 1:
@@ -991,28 +993,35 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     timed = {e for e, kinds in types.items() if any(k.startswith(TIME) for k in kinds)}
     del types
     check_deadline(backend)
-    nodes = labels.keys() - timed
-    links = link_pairs(backend, nodes)
+    links = link_arrays(backend, labels.keys() - timed, {r.relation.iri: r.uses for r in relations})
     check_deadline(backend)
-    degree: dict[str, int] = {}
-    for subject, obj in links:
-        degree[subject] = degree.get(subject, 0) + 1
-        degree[obj] = degree.get(obj, 0) + 1
-    ranks = link_pagerank(links)
+    nodes = links.nodes
+    degree = Counter(links.subjects)
+    degree.update(links.objects)
+    ranks = array_pagerank(len(nodes), links.subjects, links.objects)
     # Ranked on 12 decimals: equal ranks summed in another order differ in the last bits,
     # and their order should not depend on that.
-    rounded = {n: round(rank, 12) for n, rank in ranks.items()}
-    name_of = labels.get
-    by_degree = sorted(degree, key=lambda n: (-degree[n], -rounded[n], name_of(n, n), n))[:top]
-    by_rank = sorted(degree, key=lambda n: (-rounded[n], -degree[n], name_of(n, n), n))[:top]
+    rounded = [round(rank, 12) for rank in ranks]
 
-    def central(found: list[str]) -> tuple[Centrality, ...]:
-        return tuple(Centrality(EntityRef.of(n, labels.get(n)), degree[n], ranks[n]) for n in found)
+    def name(n: int) -> str:
+        return labels.get(nodes[n], nodes[n])
+
+    ids = range(len(nodes))
+    by_degree = heapq.nsmallest(
+        top, ids, key=lambda n: (-degree[n], -rounded[n], name(n), nodes[n])
+    )
+    by_rank = heapq.nsmallest(top, ids, key=lambda n: (-rounded[n], -degree[n], name(n), nodes[n]))
+
+    def central(found: list[int]) -> tuple[Centrality, ...]:
+        return tuple(
+            Centrality(EntityRef.of(nodes[n], labels.get(nodes[n])), degree[n], ranks[n])
+            for n in found
+        )
 
     return GraphStats(
         triples=triples,
         entities=len(labels),
-        entity_links=len(links),
+        entity_links=len(links.subjects),
         classes=tuple(sorted(classes, key=lambda c: (-c.entities, c.type.label, c.type.iri))),
         relations=tuple(sorted(relations, key=lambda r: (-r.uses, r.relation.curie))),
         top_by_degree=central(by_degree),

@@ -25,14 +25,16 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import operator
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
+from mxgraph.namespaces import MX, RDF
 from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.resolve import (
     EntityIndex,
@@ -151,31 +153,93 @@ SELECT ?s ?o WHERE {
   FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?p != mx:citation)
 }"""
 
+# The same for some predicates (a VALUES block): as fast in Oxigraph, and a large graph's
+# edges come in parts, so the rows held at once stay under LINK_CHUNK.
+_LINK_CHUNK_QUERY = """
+SELECT ?s ?o WHERE {{
+  {values}
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && isIRI(?o))
+}}"""
 
-def link_pairs(source: Source, nodes: Container[str]) -> list[tuple[str, str]]:
-    """``(subject, object)`` of every edge of the entity graph whose ends are ``nodes``, sorted.
+#: Edges are read in parts of at most this many triples (unless one predicate has more).
+LINK_CHUNK = 1_000_000
 
-    One pair per relation (two relations between the same ends: the pair
-    twice), as :func:`entity_links` without predicates; ``nodes`` are the
-    entities that are not time nodes.
+_NOT_EDGES = frozenset({RDF.type, MX.citation})
+
+
+@dataclass(frozen=True)
+class LinkArrays:
+    """The edges of the entity graph as integer ids, one ``(subject, object)`` per relation.
+
+    ``nodes`` are the IRIs of the nodes with at least one edge, sorted; an id is a
+    position in it. The pairs are sorted, as :func:`link_pagerank` wants them.
+    """
+
+    nodes: list[str]
+    subjects: array[int]
+    objects: array[int]
+
+
+def link_arrays(
+    source: Source, nodes: Collection[str], predicates: Mapping[str, int] | None = None
+) -> LinkArrays:
+    """The edges of the entity graph whose ends are ``nodes`` (entities but time nodes).
+
+    With ``predicates`` (each predicate's number of triples, as ``stats`` counts
+    them) the edges are read in parts of at most :data:`LINK_CHUNK` triples;
+    without, in one query.
 
     >>> from mxgraph.store import open_store
     >>> store = open_store()
     >>> index = load_entity_index(store)
-    >>> len(link_pairs(store, index.labels)) >= len(entity_links(store, index))
+    >>> links = link_arrays(store, index.labels)
+    >>> len(links.subjects) >= len(entity_links(store, index))
     True
     """
-    pairs = [
-        (s.value, o.value)
-        for s, o in as_backend(source).select(LINK_PAIRS_QUERY).rows
-        if isinstance(s, ox.NamedNode)
-        and isinstance(o, ox.NamedNode)
-        and s.value in nodes
-        and o.value in nodes
-        and s != o  # a self-loop connects nothing
-    ]
-    pairs.sort()  # in order: the same sums, the same ranks
-    return pairs
+    backend = as_backend(source)
+    ordered = sorted(nodes)
+    ids = {iri: number for number, iri in enumerate(ordered)}
+    count = len(ordered)
+    keys: list[int] = []  # subject * count + object: one int per pair, sorted below
+    for sparql in _link_queries(predicates):
+        for s, o in backend.select(sparql).rows:
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                a, b = ids.get(s.value), ids.get(o.value)
+                if a is not None and b is not None and a != b:  # a self-loop connects nothing
+                    keys.append(a * count + b)
+        check_deadline(backend)
+    del ids
+    keys.sort()  # in order: the same sums, the same ranks
+    subjects, objects = (
+        array("q", (k // count for k in keys)),
+        array("q", (k % count for k in keys)),
+    )
+    del keys
+    linked = sorted(set(subjects).union(objects))
+    if len(linked) < count:  # ids of the linked nodes only
+        renumber = {old: new for new, old in enumerate(linked)}
+        subjects = array("q", map(renumber.__getitem__, subjects))
+        objects = array("q", map(renumber.__getitem__, objects))
+    return LinkArrays([ordered[i] for i in linked], subjects, objects)
+
+
+def _link_queries(predicates: Mapping[str, int] | None) -> Iterator[str]:
+    if predicates is None:
+        yield LINK_PAIRS_QUERY
+        return
+    part: list[str] = []
+    size = 0
+    for predicate in sorted(predicates):
+        if predicate in _NOT_EDGES:
+            continue
+        if part and size + predicates[predicate] > LINK_CHUNK:
+            yield _LINK_CHUNK_QUERY.format(values=values_block("p", map(ox.NamedNode, part)))
+            part, size = [], 0
+        part.append(predicate)
+        size += predicates[predicate]
+    if part:
+        yield _LINK_CHUNK_QUERY.format(values=values_block("p", map(ox.NamedNode, part)))
 
 
 def load_entity_graph(source: Source, index: EntityIndex | None = None) -> EntityGraph:
@@ -617,22 +681,50 @@ def link_pagerank(
 ) -> dict[str, float]:
     """:func:`pagerank` over ``(subject, object)`` pairs, one per relation."""
     index: dict[str, int] = {}
-    neighbors: list[list[int]] = []  # a neighbor once per relation between the two
+    subjects: array[int] = array("q")
+    objects: array[int] = array("q")
     for subject, obj in links:
         if subject == obj:
             continue
-        a = index.setdefault(subject, len(index))
-        b = index.setdefault(obj, len(index))
-        while len(neighbors) < len(index):
-            neighbors.append([])
+        subjects.append(index.setdefault(subject, len(index)))
+        objects.append(index.setdefault(obj, len(index)))
+    rank = array_pagerank(
+        len(index),
+        subjects,
+        objects,
+        alpha=alpha,
+        tolerance=tolerance,
+        max_iterations=max_iterations,
+    )
+    return {node: rank[i] for node, i in sorted(index.items())}
+
+
+def array_pagerank(
+    count: int,
+    subjects: Sequence[int],
+    objects: Sequence[int],
+    *,
+    alpha: float = 0.85,
+    tolerance: float = 1e-9,
+    max_iterations: int = 200,
+) -> list[float]:
+    """PageRank of nodes ``0 .. count-1`` linked both ways by ``subjects[k]``, ``objects[k]``.
+
+    Each node sums its neighbours' shares in the order of the pairs. From
+    :data:`NUMPY_FROM` nodes, in numpy when it is installed (the same sums in
+    the same order).
+
+    >>> [round(r, 3) for r in array_pagerank(3, [0, 1], [1, 2])]
+    [0.257, 0.486, 0.257]
+    """
+    if not count:
+        return []
+    if count >= NUMPY_FROM and importlib.util.find_spec("numpy") is not None:
+        return _numpy_pagerank(count, subjects, objects, alpha, tolerance, max_iterations)
+    neighbors: list[list[int]] = [[] for _ in range(count)]  # once per relation
+    for a, b in zip(subjects, objects, strict=True):
         neighbors[a].append(b)
         neighbors[b].append(a)
-    count = len(index)
-    if not count:
-        return {}
-    if count >= NUMPY_FROM and importlib.util.find_spec("numpy") is not None:
-        rank_array = _numpy_pagerank(neighbors, alpha, tolerance, max_iterations)
-        return {node: float(rank_array[i]) for node, i in sorted(index.items())}
     base = (1.0 - alpha) / count
     weights = [alpha / len(found) for found in neighbors]
     # Pull form: each node sums its neighbours' shares, picked by one itemgetter per node
@@ -641,6 +733,7 @@ def link_pagerank(
         operator.itemgetter(*found) if len(found) > 1 else operator.itemgetter(found[0], count)
         for found in neighbors
     ]
+    del neighbors
     rank = [1.0 / count] * count
     for _ in range(max_iterations):
         share = list(map(operator.mul, rank, weights))
@@ -649,29 +742,35 @@ def link_pagerank(
         change = sum(map(abs, map(operator.sub, new, rank)))
         rank = new
         if change < count * tolerance:
-            break
-    else:
-        raise MxGraphError(f"PageRank did not converge in {max_iterations} iterations")
-    return {node: rank[i] for node, i in sorted(index.items())}
+            return rank
+    raise MxGraphError(f"PageRank did not converge in {max_iterations} iterations")
 
 
 def _numpy_pagerank(
-    neighbors: list[list[int]], alpha: float, tolerance: float, max_iterations: int
-) -> Any:
-    """:func:`link_pagerank`'s iteration over numpy arrays (numpy imported only here).
+    count: int,
+    subjects: Sequence[int],
+    objects: Sequence[int],
+    alpha: float,
+    tolerance: float,
+    max_iterations: int,
+) -> list[float]:
+    """:func:`array_pagerank`'s iteration over numpy arrays (numpy imported only here).
 
-    The same sums, neighbour by neighbour in the same order (``bincount`` adds
-    in array order), in C: about 20x faster than the pure-Python loop.
+    Every pair gives each end the other as a neighbour; a stable sort by node
+    keeps each node's neighbours in pair order, and ``bincount`` adds them in
+    that order: the pure-Python sums, in C (about 20x faster).
     """
     import numpy
 
-    count = len(neighbors)
-    sizes = numpy.fromiter((len(found) for found in neighbors), dtype=numpy.int64, count=count)
-    targets = numpy.repeat(numpy.arange(count), sizes)
-    sources = numpy.fromiter(
-        itertools.chain.from_iterable(neighbors), dtype=numpy.int64, count=int(sizes.sum())
-    )
-    weights = alpha / sizes
+    pairs = len(subjects)
+    targets = numpy.empty(2 * pairs, dtype=numpy.int64)
+    sources = numpy.empty(2 * pairs, dtype=numpy.int64)
+    targets[0::2], targets[1::2] = subjects, objects
+    sources[0::2], sources[1::2] = objects, subjects
+    order = numpy.argsort(targets, kind="stable")
+    targets, sources = targets[order], sources[order]
+    del order
+    weights = alpha / numpy.bincount(targets, minlength=count)
     base = (1.0 - alpha) / count
     rank = numpy.full(count, 1.0 / count)
     for _ in range(max_iterations):
@@ -680,5 +779,5 @@ def _numpy_pagerank(
         change = float(numpy.abs(new - rank).sum())
         rank = new
         if change < count * tolerance:
-            return rank
+            return [float(r) for r in rank]
     raise MxGraphError(f"PageRank did not converge in {max_iterations} iterations")
