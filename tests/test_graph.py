@@ -226,6 +226,74 @@ def test_inverse_properties_declared(bundled_store: MxStore) -> None:
     assert ("partyTo", "hasParty") in names
 
 
+INVERSE_PAIRS = """
+    { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+    UNION { ?p a owl:SymmetricProperty . BIND(?p AS ?q) }
+"""
+
+
+def test_inverse_and_symmetric_statements_are_stated_both_ways(bundled_store: MxStore) -> None:
+    # The data states both directions (#9): for every property with an owl:inverseOf, and
+    # every symmetric one, each statement has its inverse in the same sentence graph(s),
+    # so lookups and queries answer either way without inference.
+    pairs = select(bundled_store, f"SELECT DISTINCT ?p ?q WHERE {{ {INVERSE_PAIRS} }}")
+    assert len(pairs) >= 29  # 14 declared pairs, both ways, and mx:cooperatesWith
+    missing = select(
+        bundled_store,
+        f"""SELECT ?g ?s ?p ?o WHERE {{
+            {INVERSE_PAIRS}
+            {{ GRAPH ?g {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?o ?q ?s }} }} }}
+            UNION
+            {{ ?s ?p ?o FILTER NOT EXISTS {{ ?o ?q ?s }} BIND("default graph" AS ?g) }}
+        }} ORDER BY ?g ?s ?p ?o""",
+    )
+    assert missing == []
+    used = select(
+        bundled_store,
+        f"SELECT DISTINCT ?p WHERE {{ {INVERSE_PAIRS} GRAPH ?g {{ ?s ?p ?o }} }}",
+    )
+    assert len(used) >= 20
+    # USAID's programs are part of Merida, and Merida lists them as its parts.
+    parts = select(
+        bundled_store,
+        "SELECT ?g WHERE { GRAPH ?g { mxd:merida-initiative mx:hasPart mxd:usaid-merida-programs } }",
+    )
+    assert parts == [("https://w3id.org/mxgraph/id/p19s1",)]
+
+
+def test_groups_are_not_counted_as_agreements_or_programs(bundled_store: MxStore) -> None:
+    # "agreements", "pacts", "programs", "plans" and "series" the source does not enumerate
+    # are groups (prov:Collection), not one agreement or program each (#9).
+    rows = select(
+        bundled_store,
+        """SELECT ?group ?class WHERE {
+            VALUES ?top { mx:AgreementGroup mx:ProgramGroup }
+            ?group a ?class . ?class rdfs:subClassOf* ?top .
+        } ORDER BY ?group""",
+    )
+    groups = [g.rsplit("/", 1)[-1] for g, _ in rows]
+    assert groups == [
+        "border-environmental-agreements",
+        "border-master-plans",
+        "exchange-programs",
+        "mexico-latin-america-free-trade-agreements",
+        "mobile-broadband-agreements",
+        "usaid-merida-programs",
+    ]
+    counted = select(
+        bundled_store,
+        """SELECT ?x WHERE {
+            VALUES ?top { mx:Agreement mx:Program }
+            ?x a/rdfs:subClassOf* ?top ; a/rdfs:subClassOf* prov:Collection .
+        }""",
+    )
+    assert counted == []
+    agreements = select(
+        bundled_store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a/rdfs:subClassOf* mx:Agreement }"
+    )
+    assert agreements == [("7",)]
+
+
 # --- Provenance ----------------------------------------------------------------------------
 
 
@@ -354,10 +422,45 @@ FIGURES = [
     ),
     ("meets three times a year", "fact-bridges-group-meetings", "3", ""),
     ("The ten U.S. and Mexican border states", "fact-border-states", "10", ""),
-    ("for more than 50 years", "fact-telecommunications-cooperation-duration", "50", "more than"),
-    ("more than 3,500 students", "fact-fulbright-garcia-robles-recipients", "3500", "more than"),
+    ("for more than 50 years", "fact-telecommunications-cooperation-duration", "", "more than"),
+    ("more than 3,500 students", "fact-fulbright-garcia-robles-recipients", "", "more than"),
     ("appropriated $2.8 billion", "fact-merida-appropriation", "2800000000", ""),
+    ("millions of Americans", "fact-americans-affected", "", "millions of"),
 ]
+
+# Figures the source gives only as bounds (#9): mx:value holds a figure only when the
+# sentence states it; "more than" is an exclusive lower bound, an order of magnitude an
+# inclusive lower and an exclusive upper bound. (fact, lower, exclusive lower, upper,
+# exclusive upper)
+BOUNDS = [
+    ("fact-americans-affected", "1000000", "", "", "1000000000"),
+    ("fact-daily-border-crossings", "100000", "", "", "1000000"),
+    ("fact-fulbright-garcia-robles-recipients", "", "3500", "", ""),
+    ("fact-telecommunications-cooperation-duration", "", "50", "", ""),
+]
+
+
+def test_bounded_figures_have_bounds_and_no_value(bundled_store: MxStore) -> None:
+    rows = select(
+        bundled_store,
+        """SELECT ?f ?lower ?xlower ?upper ?xupper WHERE {
+            ?f a/rdfs:subClassOf* mx:QuantitativeFact .
+            OPTIONAL { ?f mx:lowerBound ?lower }
+            OPTIONAL { ?f mx:exclusiveLowerBound ?xlower }
+            OPTIONAL { ?f mx:upperBound ?upper }
+            OPTIONAL { ?f mx:exclusiveUpperBound ?xupper }
+            FILTER(BOUND(?lower) || BOUND(?xlower) || BOUND(?upper) || BOUND(?xupper))
+            FILTER NOT EXISTS { ?f mx:value ?value }
+        } ORDER BY ?f""",
+    )
+    assert [(f.rsplit("/", 1)[-1], *rest) for f, *rest in rows] == BOUNDS
+    with_value_and_bounds = select(
+        bundled_store,
+        """SELECT ?f WHERE {
+            ?f mx:value ?v ; mx:lowerBound|mx:exclusiveLowerBound|mx:upperBound|mx:exclusiveUpperBound ?b
+        }""",
+    )
+    assert with_value_and_bounds == []
 
 
 @pytest.mark.parametrize(

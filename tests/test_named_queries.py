@@ -32,20 +32,24 @@ def cell(term: object) -> str:
 
 EXPECTED: dict[str, list[tuple[str, ...]]] = {
     "agreements": [
+        # p07s3: "Eleven Pacific Rim countries, including Mexico, signed" the CPTPP (#9).
         (
             "Comprehensive and Progressive Trans-Pacific Partnership",
             "trade agreement",
-            "Mexico",
+            "Mexico, Pacific Rim countries that signed the CPTPP",
             "2018-03-08",
         ),
+        # Plurals the source does not enumerate are groups, not one agreement each (#9).
         (
             "Mexico's free trade agreements with Latin American partners",
-            "trade agreement",
+            "group of trade agreements",
             "Mexico, Mexico's Latin American free trade partners",
             "",
         ),
         ("Mexico–EU free trade agreement", "trade agreement", "European Union, Mexico", ""),
         ("Mexico–Japan free trade agreement", "trade agreement", "Japan, Mexico", ""),
+        # The agreement the CPTPP renamed (p07s3); the source gives no parties or date (#9).
+        ("Trans-Pacific Partnership", "trade agreement", "", ""),
         (
             "Trilateral agreement to expand trusted traveler programs",
             "agreement",
@@ -54,13 +58,13 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ),
         (
             "U.S.–Mexico agreements on border health, wildlife and national parks",
-            "agreement",
+            "group of agreements",
             "Mexico, United States",
             "",
         ),
         (
             "U.S.–Mexico telecommunications agreements on mobile broadband services",
-            "agreement",
+            "group of agreements",
             "Mexico, United States",
             "",
         ),
@@ -73,6 +77,11 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "areas-of-cooperation": [
+        # p06s1: "cooperate on hemispheric and global challenges, such as ..." (#9).
+        (
+            "U.S.–Canada–Mexico cooperation on hemispheric and global challenges",
+            "hemispheric and global challenges",
+        ),
         (
             "U.S.–Canada–Mexico cooperation on hemispheric and global challenges",
             "managing trans-border infectious diseases",
@@ -114,6 +123,8 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "U.S.–Mexico telecommunications cooperation in the border area",
             "telecommunications services",
         ),
+        # p12s3: "We continue to hold regular consultations on telecommunications" (#9).
+        ("regular U.S.–Mexico consultations on telecommunications", "telecommunications services"),
     ],
     "border-facts": [
         ("Active ports of entry on the U.S.–Mexico border", "55", "", "", "port of entry", "", ""),
@@ -138,10 +149,12 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ("Length of the U.S.–Mexico border", "2000", "", "", "mile", "", ""),
     ],
     "border-mechanisms": [
+        # Border Master Plans, "a variety of other agreements" and the telecommunications
+        # "Agreements" are groups the source does not enumerate (#9).
         (
             "U.S.–Mexico cooperation along the border",
             "Border Master Plans",
-            "program",
+            "group of programs",
             "",
             "coordinating infrastructure and development",
         ),
@@ -185,14 +198,14 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         (
             "U.S.–Mexico cooperation on environmental and natural resource issues",
             "U.S.–Mexico agreements on border health, wildlife and national parks",
-            "agreement",
+            "group of agreements",
             "",
             "",
         ),
         (
             "U.S.–Mexico telecommunications cooperation in the border area",
             "U.S.–Mexico telecommunications agreements on mobile broadband services",
-            "agreement",
+            "group of agreements",
             "",
             "",
         ),
@@ -297,6 +310,14 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
     "fact-provenance": [
         (
             "Active ports of entry on the U.S.–Mexico border",
+            "U.S.-MEXICO RELATIONS",
+            "239",
+            "596",
+            "The two countries share a 2,000-mile border with 55 active ports of entry, and bilateral relations between the two have a direct impact on the lives and livelihoods of millions of Americans, whether the issue is trade and economic reform, education exchange, citizen security, drug control, migration, entrepreneurship and innovation, or energy cooperation.",
+        ),
+        # p03s2's "millions of Americans" is a figure too (#9).
+        (
+            "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
             "U.S.-MEXICO RELATIONS",
             "239",
             "596",
@@ -505,6 +526,8 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
     ],
     "merida-initiative": [
         ("aim", "cooperation between U.S. and Mexican law enforcement"),
+        # p18s2: "... to disrupt the business model of transnational crime" (#9).
+        ("aim", "disrupting the business model of transnational crime"),
         ("aim", "drug trafficking"),
         ("aim", "human rights"),
         ("aim", "rule of law"),
@@ -598,6 +621,14 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "United States",
             "U.S. and Mexican law enforcement agencies, judges, prosecutors",
         ),
+        # p18s6: Merida complements "Mexico's much larger investment in building the
+        # capacity of Mexican institutions", now a program funded by Mexico (#9).
+        (
+            "Mexico's investment in building the capacity of Mexican institutions",
+            "funded by",
+            "Mexico",
+            "",
+        ),
         ("Pacific Alliance", "launched by", "Chile", ""),
         ("Pacific Alliance", "launched by", "Colombia", ""),
         ("Pacific Alliance", "launched by", "Mexico", ""),
@@ -638,19 +669,28 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
         ),
         ("Two-way U.S.–Mexico trade each day", "approximate", "some", "1700000000", ""),
+        # "more than" is an exclusive lower bound, not a value (#9).
         (
             "Students who have received Fulbright-García Robles scholarships since 1990",
             "lower bound",
             "more than",
-            "3500",
             "",
+            "3500",
         ),
         (
             "Years of U.S.–Mexico telecommunications cooperation in the border area",
             "lower bound",
             "more than",
-            "50",
             "",
+            "50",
+        ),
+        # p03s2's "millions of Americans" (#9).
+        (
+            "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
+            "order of magnitude",
+            "millions of",
+            "",
+            "1000000",
         ),
         (
             "Legal border crossings each day",

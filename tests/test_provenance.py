@@ -63,6 +63,7 @@ REFERRED_TO_OTHERWISE = {
     ("p10s2", "topic-natural-resources"),  # "natural resource ... issues"
     ("p10s4", "topic-crossing-efficiency"),  # "improve the efficiency of existing crossings"
     ("p10s4", "topic-new-crossings-planning"),  # "coordinate planning for new ones"
+    ("p10s4", "bridges-group-agencies"),  # "The multi-agency ... Group"
     ("p10s5", "binational-bridges-group"),  # "these meetings"
     ("p10s6", "border-cooperation"),  # "We have many mechanisms involving the border region"
     ("p10s6", "topic-infrastructure-and-development"),  # "coordinate infrastructure and ..."
@@ -71,7 +72,6 @@ REFERRED_TO_OTHERWISE = {
     ("p11s2", "environmental-cooperation"),  # "Cooperative activities between ..."
     ("p11s2", "topic-environment"),  # "North American Commission for Environmental ..."
     ("p12s1", "telecommunications-cooperation"),  # "have cooperated on telecommunications"
-    ("p12s1", "mobile-broadband-agreements"),  # the agreements p12s2 goes on with
     ("p12s2", "mobile-broadband-agreements"),  # "Agreements cover mobile broadband"
     ("p12s2", "telecommunications-cooperation"),  # the cooperation of p12s1
     ("p12s2", "united-states"),  # the two countries of p12s1
@@ -80,9 +80,14 @@ REFERRED_TO_OTHERWISE = {
     ("p14s2", "exchange-programs"),  # "These programs"
     ("p14s3", "exchange-programs"),  # "They"
     ("p14s4", "exchange-programs"),  # "They include"
+    # "Because of our collaboration, ...": the Merida partnership of p18s1-p18s3 and its
+    # results, each named in the sentence
+    ("p18s4", "merida-initiative"),
+    ("p18s4", "merida-outcomes"),
     ("p18s5", "us-mexico-security-cooperation"),  # "Our cooperation with Mexico"
     ("p19s2", "usaid-merida-programs"),  # "USAID programs"
     ("p23s1", "us-department-of-state"),  # "The Department's Key Officers List"
+    ("p23s1", "us-consulates-in-mexico"),  # "U.S. embassy and consulate officials in Mexico"
     # Lines of the further-information list, published by U.S. agencies.
     ("p26s1", "united-states"),
     ("p33s1", "united-states"),
