@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 #: Virtuoso's limits in the test ini: rows per result and seconds per query.
-VIRTUOSO_MAX_ROWS = 1000
+VIRTUOSO_MAX_ROWS = 20_000
 VIRTUOSO_MAX_SECONDS = 3
 
 #: The graph mxgraph is pushed into on Virtuoso (its default graph is the union of all).

@@ -366,7 +366,10 @@ def test_password_without_terminal_or_variable(runner: CliRunner) -> None:
 def test_server_row_limit_is_an_error(virtuoso_with_graph: Server, runner: CliRunner) -> None:
     virtuoso_server = virtuoso_with_graph
     code, out, err = run_cli(
-        runner, "query", "SELECT * { ?s ?p ?o }", *virtuoso_server.query_options()
+        runner,
+        "query",
+        "SELECT * { ?s ?p ?o VALUES ?copy { 1 2 3 4 5 6 7 8 9 10 } }",
+        *virtuoso_server.query_options(),
     )
     assert (code, out) == (1, "")
     assert err == (

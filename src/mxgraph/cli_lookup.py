@@ -214,6 +214,29 @@ def path(
     all_paths: Annotated[
         bool, typer.Option("--all", help="List every shortest path, not only the first.")
     ] = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            "-x",
+            help="Do not go through this relation or class (CURIE, IRI or label; repeatable).",
+            metavar="RELATION_OR_CLASS",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via", help="Go through this entity on the way.", metavar="ENTITY", show_default=False
+        ),
+    ] = None,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            "--documents",
+            help="Also go through documents and web pages (further reading, the fact sheet).",
+        ),
+    ] = False,
     sources: Annotated[
         bool,
         typer.Option("--sources", help="Print under each relation the sentences that state it."),
@@ -231,7 +254,9 @@ def path(
 ) -> None:
     """The shortest connection between two entities, as entity —relation→ entity chains.
 
-    Relations are followed either way. When there is no path (within
+    Relations are followed either way; a link stated both ways shows once
+    (←cooperates with→ for a symmetric one). Documents and web pages are not
+    gone through unless --documents. When there is no path (within
     --max-length) the report says so and the exit status is 1.
 
     JSON: {"from", "to", "length", "max_length", "truncated", "paths": [{"length",
@@ -243,7 +268,16 @@ def path(
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    result = shortest_paths(backend, start, end, max_length=max_length, all_paths=all_paths)
+    result = shortest_paths(
+        backend,
+        start,
+        end,
+        max_length=max_length,
+        all_paths=all_paths,
+        exclude=exclude or (),
+        via=via,
+        documents=documents,
+    )
     _emit(path_report(result, sources=sources), fmt)
     if result.length is None:
         raise typer.Exit(code=1)

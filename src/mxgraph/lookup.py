@@ -36,6 +36,7 @@ from mxgraph.backend import (
 )
 from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
 from mxgraph.errors import MxGraphError
+from mxgraph.inverses import Inverses, load_inverses
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, TIME, WD, curie
 from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.query import Term
@@ -62,14 +63,17 @@ class Relation:
     relation: TermRef
     other: EntityRef
     sources: tuple[Citation, ...] = ()
+    two_way: bool = False  # a symmetric relation, stated both ways
 
     def to_json(self) -> dict[str, object]:
-        """``{"direction": "out"|"in", "relation": ref, "entity": ref, "sources": [...]}``."""
+        """``{"direction": "out"|"in", "relation": ref, "entity": ref, "sources": [...],
+        "two_way": bool}``."""
         return {
             "direction": self.direction.value,
             "relation": self.relation.to_json(),
             "entity": self.other.to_json(),
             "sources": [citation.to_json() for citation in self.sources],
+            "two_way": self.two_way,
         }
 
     def statement(self, entity: str) -> Statement:
@@ -362,6 +366,7 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
     check_deadline(backend)
     sources = statement_sources(backend, [r.statement(entity.iri) for r in relations])
     relations = [replace(r, sources=sources[r.statement(entity.iri)]) for r in relations]
+    relations = _one_per_link(relations, load_inverses(backend))
     return EntityDescription(
         entity=entity,
         types=types,
@@ -378,6 +383,28 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
             )
         ),
     )
+
+
+def _one_per_link(relations: list[Relation], links: Inverses) -> list[Relation]:
+    """The relations with each link stated both ways kept once: an incoming relation whose
+    inverse is also stated outgoing (``←run by—`` beside ``—runs→``) goes, its sources join
+    the outgoing one, which is marked two-way when the property is symmetric."""
+    outgoing = {
+        (r.relation.iri, r.other.iri): index
+        for index, r in enumerate(relations)
+        if r.direction is Direction.OUT
+    }
+    kept = list(relations)
+    dropped: set[int] = set()
+    for index, r in enumerate(relations):
+        inverse = links.inverse_of(r.relation.iri) if r.direction is Direction.IN else None
+        twin = outgoing.get((inverse, r.other.iri)) if inverse else None
+        if twin is None:
+            continue
+        merged = tuple(sorted(set(kept[twin].sources) | set(r.sources)))
+        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(inverse or ""))
+        dropped.add(index)
+    return [r for index, r in enumerate(kept) if index not in dropped]
 
 
 def _relation_order(relation: Relation) -> tuple[bool, str, str, str]:
@@ -455,9 +482,11 @@ class Neighbor:
     relation: TermRef
     entity: EntityRef
     sources: tuple[Citation, ...] = ()
+    two_way: bool = False  # a symmetric relation, stated both ways
 
     def to_json(self) -> dict[str, object]:
-        """``{"depth", "from", "direction": "out"|"in", "relation", "entity", "sources"}``."""
+        """``{"depth", "from", "direction": "out"|"in", "relation", "entity", "sources",
+        "two_way"}``."""
         return {
             "depth": self.depth,
             "from": self.via.to_json(),
@@ -465,6 +494,7 @@ class Neighbor:
             "relation": self.relation.to_json(),
             "entity": self.entity.to_json(),
             "sources": [citation.to_json() for citation in self.sources],
+            "two_way": self.two_way,
         }
 
     def statement(self) -> Statement:
@@ -600,8 +630,9 @@ def neighbors(
         found = [n for n in found if n.entity.iri in typed]
     check_deadline(backend)
     sources = statement_sources(backend, [n.statement() for n in found])
+    cited = [replace(n, sources=sources[n.statement()]) for n in found]
     ordered = sorted(
-        (replace(n, sources=sources[n.statement()]) for n in found),
+        _one_neighbor_per_link(cited, load_inverses(backend)),
         key=lambda n: (
             n.depth,
             n.via.label,
@@ -612,6 +643,26 @@ def neighbors(
         ),
     )
     return Neighborhood(entity, depth, way, relation_ref, class_ref, tuple(ordered))
+
+
+def _one_neighbor_per_link(found: list[Neighbor], links: Inverses) -> list[Neighbor]:
+    """Each link stated both ways once (see :func:`_one_per_link`)."""
+    outgoing = {
+        (n.depth, n.via.iri, n.relation.iri, n.entity.iri): index
+        for index, n in enumerate(found)
+        if n.direction is Direction.OUT
+    }
+    kept = list(found)
+    dropped: set[int] = set()
+    for index, n in enumerate(found):
+        inverse = links.inverse_of(n.relation.iri) if n.direction is Direction.IN else None
+        twin = outgoing.get((n.depth, n.via.iri, inverse, n.entity.iri)) if inverse else None
+        if twin is None:
+            continue
+        merged = tuple(sorted(set(kept[twin].sources) | set(n.sources)))
+        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(inverse or ""))
+        dropped.add(index)
+    return [n for index, n in enumerate(kept) if index not in dropped]
 
 
 def _add_label(table: dict[str, list[ox.Literal]], iri: str, label: Term | None) -> None:

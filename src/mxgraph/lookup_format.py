@@ -19,7 +19,7 @@ relation, class or unit; a node without label has its CURIE as label).
      "attributes": [{"property": ref, "value": str, "datatype": curie|null,
                      "language": str|null}],
      "relations": [{"direction": "out"|"in", "relation": ref, "entity": ref,
-                    "sources": [citation]}],
+                    "sources": [citation], "two_way": bool}],
      "facts": [{"fact": ref, "types": [ref], "role": ref,
                 "value": number|null, "lower_bound": number|null,
                 "upper_bound": number|null, "ordinal": int|null,
@@ -30,7 +30,9 @@ relation, class or unit; a node without label has its CURIE as label).
      "sources": [citation]}
 
 ``out`` relations are stated with the entity as subject, ``in`` with it as
-object. A relation's ``sources`` are the sentences that state it (empty only for
+object; a link stated both ways is listed once (``two_way`` when its relation is
+symmetric, such as cooperates with). A relation's ``sources`` are the sentences that
+state it (empty only for
 one no sentence states, such as an inferred one); the entity's ``sources`` are
 every sentence that mentions it or states one of its relations. A fact's
 ``role`` is the relation linking it to the entity.
@@ -40,7 +42,8 @@ every sentence that mentions it or states one of its relations. A fact's
     {"entity": ref, "depth": int, "direction": "out"|"in"|"both",
      "relation": ref|null, "type": ref|null,
      "neighbors": [{"depth": int, "from": ref, "direction": "out"|"in",
-                    "relation": ref, "entity": ref, "sources": [citation]}]}
+                    "relation": ref, "entity": ref, "sources": [citation],
+                    "two_way": bool}]}
 
 ``path``::
 
@@ -87,12 +90,17 @@ from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
 
 
-def arrow(direction: Direction, relation: TermRef) -> str:
-    """``—runs→`` for a relation stated from the entity, ``←run by—`` for one stated to it.
+def arrow(direction: Direction, relation: TermRef, two_way: bool = False) -> str:
+    """``—runs→`` for a relation stated from the entity, ``←run by—`` for one stated to it,
+    ``←cooperates with→`` for a symmetric one stated both ways.
 
     >>> arrow(Direction.IN, TermRef.of("http://example.org/p", "launched by"))
     '←launched by—'
+    >>> arrow(Direction.OUT, TermRef.of("http://example.org/p", "cooperates with"), True)
+    '←cooperates with→'
     """
+    if two_way:
+        return f"←{relation.label}→"
     if direction is Direction.IN:
         return f"←{relation.label}—"
     return f"—{relation.label}→"
@@ -159,7 +167,8 @@ def describe_report(description: EntityDescription) -> Report:
             Section(
                 f"Relations ({len(d.relations)})",
                 lines=tuple(
-                    f"{arrow(r.direction, r.relation)} {named(r.other)}{cited_ids(r.sources)}"
+                    f"{arrow(r.direction, r.relation, r.two_way)} {named(r.other)}"
+                    f"{cited_ids(r.sources)}"
                     for r in d.relations
                 ),
             )
@@ -246,14 +255,21 @@ def neighbors_report(neighborhood: Neighborhood, *, sources: bool = False) -> Re
         f"{len(n.neighbors)} relation{'' if len(n.neighbors) == 1 else 's'} ({', '.join(filters)})"
     )
     rows = tuple(
-        (str(x.depth), x.via.label, arrow(x.direction, x.relation), x.entity.label, x.entity.curie)
+        (
+            str(x.depth),
+            x.via.label,
+            arrow(x.direction, x.relation, x.two_way),
+            x.entity.label,
+            x.entity.curie,
+        )
         for x in n.neighbors
     )
     if sources:
         lines = [summary]
         for x in n.neighbors:
             lines.append(
-                f"{x.depth}  {x.via.label} {arrow(x.direction, x.relation)} {named(x.entity)}"
+                f"{x.depth}  {x.via.label} {arrow(x.direction, x.relation, x.two_way)} "
+                f"{named(x.entity)}"
             )
             lines += [f"     {citation_line(c)}" for c in x.sources] or ["     (no source)"]
         section = Section(title, lines=tuple(lines))
@@ -286,6 +302,8 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
     if r.length is None:
         within = f" within {r.max_length} steps" if r.max_length is not None else ""
         lines: tuple[str, ...] = (f"no path{within}",)
+    elif r.length == 0:
+        lines = ("the same entity: no path to find",)
     else:
         count = len(r.paths)
         heading = (

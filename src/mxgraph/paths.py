@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
+from mxgraph.inverses import Inverses, load_inverses
 from mxgraph.namespaces import MX, RDF
 from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.resolve import (
@@ -43,6 +44,8 @@ from mxgraph.resolve import (
     best_label,
     entity_condition,
     load_entity_index,
+    resolve_class,
+    resolve_relation,
     term_refs,
 )
 
@@ -272,14 +275,16 @@ class StepRelation:
     relation: TermRef
     forward: bool
     sources: tuple[Citation, ...] = ()
+    two_way: bool = False  # a symmetric relation, stated both ways
 
     def to_json(self) -> dict[str, object]:
-        """``{"relation": ref, "direction": "out"|"in", "sources": [...]}``; ``out``: stated
-        from ``from``."""
+        """``{"relation": ref, "direction": "out"|"in", "sources": [...], "two_way": bool}``;
+        ``out``: stated from ``from``."""
         return {
             "relation": self.relation.to_json(),
             "direction": "out" if self.forward else "in",
             "sources": [citation.to_json() for citation in self.sources],
+            "two_way": self.two_way,
         }
 
 
@@ -298,13 +303,16 @@ class Step:
         >>> Step(ref, ref, (StepRelation(TermRef.of("http://example.org/p", "p"), False),)).arrow()
         '←p—'
         """
-        forward = [r.relation.label for r in self.relations if r.forward]
+        forward = [r.relation.label for r in self.relations if r.forward and not r.two_way]
         backward = [r.relation.label for r in self.relations if not r.forward]
+        both = [r.relation.label for r in self.relations if r.two_way]
         arrows = []
         if forward:
             arrows.append(f"—{', '.join(forward)}→")
         if backward:
             arrows.append(f"←{', '.join(backward)}—")
+        if both:
+            arrows.append(f"←{', '.join(both)}→")
         return " / ".join(arrows)
 
     def statement(self, relation: StepRelation) -> Statement:
@@ -392,12 +400,13 @@ class _Search:
     node labels and relation labels.
     """
 
-    def __init__(self, root: str, shared: _Explored) -> None:
+    def __init__(self, root: str, shared: _Explored, avoid: Avoid | None = None) -> None:
         self.distance = {root: 0}
         self.parents: dict[str, set[str]] = {root: set()}
         self.frontier = [root]
         self.depth = 0
         self.shared = shared
+        self.avoid = avoid or Avoid()
 
     def expand(self, backend: SparqlBackend) -> list[str]:
         """Reach the next level with one query; returns the nodes first reached."""
@@ -409,12 +418,16 @@ class _Search:
         ).rows
         self.depth += 1
         reached: list[str] = []
+        reachable = {row[2].value for row in rows if isinstance(row[2], ox.NamedNode)}
+        avoided = self.avoid.nodes(backend, reachable)
         for node, p, nxt, forward, plabel, nextlabel in rows:
             if not (
                 isinstance(node, ox.NamedNode)
                 and isinstance(p, ox.NamedNode)
                 and isinstance(nxt, ox.NamedNode)
             ):
+                continue
+            if p.value in self.avoid.relations or nxt.value in avoided:
                 continue
             known = self.distance.get(nxt.value)
             if known is not None and known < self.depth:
@@ -433,6 +446,50 @@ class _Search:
             self.shared.add(edge, p.value, plabel, nxt.value, nextlabel)
         self.frontier = sorted(reached)
         return reached
+
+
+@dataclass(frozen=True)
+class Avoid:
+    """What a path may not go through: relations, and nodes of some classes (the start and
+    the end excepted)."""
+
+    relations: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    ends: frozenset[str] = frozenset()
+
+    def nodes(self, backend: SparqlBackend, iris: set[str]) -> set[str]:
+        """Which of ``iris`` are of an avoided class (``classes`` holds their subclasses too)."""
+        candidates = sorted(iris - self.ends)
+        if not self.classes or not candidates:
+            return set()
+        sparql = _TYPES_QUERY.format(
+            values=values_block("node", [ox.NamedNode(iri) for iri in candidates])
+        )
+        return {
+            node.value
+            for node, kind in backend.select(sparql).rows
+            if isinstance(node, ox.NamedNode)
+            and isinstance(kind, ox.NamedNode)
+            and kind.value in self.classes
+        }
+
+
+# Direct types only, matched against the classes' subclass closure read once: a VALUES
+# block joined with a transitive path loses rows on Virtuoso 7.2.
+_TYPES_QUERY = """
+SELECT ?node ?type WHERE {{
+  {values}
+  ?node a ?type .
+}}"""
+
+_SUBCLASSES_QUERY = """
+SELECT DISTINCT ?class WHERE {{
+  {values}
+  ?class rdfs:subClassOf* ?top .
+}}"""
+
+#: Not hops unless asked for: documents and web pages (further reading, sources).
+DOCUMENTS = MX.Document
 
 
 @dataclass
@@ -463,6 +520,9 @@ def shortest_paths(
     all_paths: bool = False,
     limit: int = MAX_PATHS,
     node_budget: int = NODE_BUDGET,
+    exclude: Sequence[str] = (),
+    via: str | None = None,
+    documents: bool = False,
 ) -> PathResult:
     """The shortest connection between the entities named ``start`` and ``end``.
 
@@ -470,6 +530,11 @@ def shortest_paths(
     ``all_paths``, every shortest path up to ``limit``, first by labels. No
     path, or none of at most ``max_length`` steps, gives a result with
     ``length`` ``None``.
+
+    Documents and web pages (further reading, the fact sheet) are not gone
+    through unless ``documents``; ``exclude`` names more relations or classes
+    (CURIE, IRI or label) not to go through; ``via`` names an entity the path
+    must pass (the shortest path to it, then the shortest from it).
 
     The search is breadth first from both ends at once, one SPARQL query per
     level of the smaller side, so it reads only the neighbourhoods it needs
@@ -485,6 +550,82 @@ def shortest_paths(
     """
     backend = as_backend(source)
     start_ref, end_ref = _resolve(backend, start), _resolve(backend, end)
+    avoid = _avoid(backend, exclude, documents)
+    if via is not None:
+        via_ref = _resolve(backend, via)
+        options = {"all_paths": all_paths, "limit": limit, "node_budget": node_budget}
+        legs = [
+            _search(backend, a, b, max_length, avoid, **options)  # type: ignore[arg-type]
+            for a, b in ((start_ref, via_ref), (via_ref, end_ref))
+        ]
+        return _joined(legs, start_ref, end_ref, max_length, limit if all_paths else 1)
+    return _search(
+        backend,
+        start_ref,
+        end_ref,
+        max_length,
+        avoid,
+        all_paths=all_paths,
+        limit=limit,
+        node_budget=node_budget,
+    )
+
+
+def _avoid(backend: SparqlBackend, exclude: Sequence[str], documents: bool) -> Avoid:
+    """The relations and classes (with every subclass) a path may not go through."""
+    relations, classes = set(), set() if documents else {DOCUMENTS}
+    for name in exclude:
+        try:
+            relations.add(resolve_relation(backend, name).iri)
+        except MxGraphError:
+            try:
+                classes.add(resolve_class(backend, name).iri)
+            except MxGraphError:
+                raise MxGraphError(
+                    f"--exclude {name!r} names no relation or class of the graph"
+                ) from None
+    if classes:
+        sparql = _SUBCLASSES_QUERY.format(
+            values=values_block("top", [ox.NamedNode(iri) for iri in sorted(classes)])
+        )
+        rows = backend.select(sparql).rows
+        classes |= {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
+    return Avoid(frozenset(relations), frozenset(classes))
+
+
+def _joined(
+    legs: list[PathResult], start: EntityRef, end: EntityRef, max_length: int | None, limit: int
+) -> PathResult:
+    """Paths through a middle entity: each path of the first leg followed by each of the second."""
+    first, second = legs
+    if first.length is None or second.length is None:
+        return PathResult(start, end, None, (), max_length)
+    length = first.length + second.length
+    if max_length is not None and length > max_length:
+        return PathResult(start, end, None, (), max_length)
+    paths = [Path(a.steps + b.steps) for a in first.paths for b in second.paths]
+    return PathResult(
+        start,
+        end,
+        length,
+        tuple(paths[:limit]),
+        max_length,
+        len(paths) > limit or first.truncated or second.truncated,
+    )
+
+
+def _search(
+    backend: SparqlBackend,
+    start_ref: EntityRef,
+    end_ref: EntityRef,
+    max_length: int | None,
+    avoid: Avoid,
+    *,
+    all_paths: bool,
+    limit: int,
+    node_budget: int,
+) -> PathResult:
+    """The bidirectional search between two resolved entities (see :func:`shortest_paths`)."""
     check_deadline(backend)
     if start_ref.iri == end_ref.iri:
         return PathResult(start_ref, end_ref, 0, (Path(()),), max_length)
@@ -492,7 +633,9 @@ def shortest_paths(
     if not _are_graph_nodes(backend, (start_ref.iri, end_ref.iri)):
         return empty
     explored = _Explored({}, {}, {})
-    forward, backward = _Search(start_ref.iri, explored), _Search(end_ref.iri, explored)
+    avoid = replace(avoid, ends=frozenset({start_ref.iri, end_ref.iri}))
+    forward = _Search(start_ref.iri, explored, avoid)
+    backward = _Search(end_ref.iri, explored, avoid)
     meeting: list[str] = []
     while not meeting:
         if max_length is not None and forward.depth + backward.depth >= max_length:
@@ -550,25 +693,39 @@ def shortest_paths(
 
 
 def _with_sources(backend: SparqlBackend, paths: list[Path]) -> list[Path]:
-    """The paths with the source sentences of every relation along them."""
+    """The paths with the source sentences of every relation along them, each link stated
+    both ways (a property and its inverse, a symmetric property) kept once."""
     found = statement_sources(
         backend,
         [step.statement(r) for path in paths for step in path.steps for r in step.relations],
     )
-    return [
-        Path(
-            tuple(
-                replace(
-                    step,
-                    relations=tuple(
-                        replace(r, sources=found[step.statement(r)]) for r in step.relations
-                    ),
-                )
-                for step in path.steps
-            )
-        )
-        for path in paths
-    ]
+    links = load_inverses(backend) if paths else None
+
+    def cited(step: Step) -> Step:
+        relations = [replace(r, sources=found[step.statement(r)]) for r in step.relations]
+        return replace(step, relations=_one_per_link(relations, links))
+
+    return [Path(tuple(cited(step) for step in path.steps)) for path in paths]
+
+
+def _one_per_link(
+    relations: list[StepRelation], links: Inverses | None
+) -> tuple[StepRelation, ...]:
+    """A backward relation whose inverse is also stated forward goes (its sources join the
+    forward one, marked two-way when the relation is symmetric)."""
+    if links is None:
+        return tuple(relations)
+    forward = {r.relation.iri: index for index, r in enumerate(relations) if r.forward}
+    kept, dropped = list(relations), set()
+    for index, r in enumerate(relations):
+        inverse = None if r.forward else links.inverse_of(r.relation.iri)
+        twin = forward.get(inverse) if inverse else None
+        if twin is None:
+            continue
+        merged = tuple(sorted(set(kept[twin].sources) | set(r.sources)))
+        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(r.relation.iri))
+        dropped.add(index)
+    return tuple(r for index, r in enumerate(kept) if index not in dropped)
 
 
 def _paths_in_label_order(
