@@ -463,6 +463,23 @@ def test_bounded_figures_have_bounds_and_no_value(bundled_store: MxStore) -> Non
     assert with_value_and_bounds == []
 
 
+def test_a_bound_written_as_a_value_is_reported() -> None:
+    store = open_store()
+    store.load_bytes(
+        b"""@prefix mx: <https://w3id.org/mxgraph/ontology#> .
+        @prefix mxd: <https://w3id.org/mxgraph/id/> .
+        mxd:fact-fulbright-garcia-robles-recipients mx:value 3500.0 .
+        mxd:fact-telecommunications-cooperation-duration mx:lowerBound 50.0 .""",
+        "bound-as-value.ttl",
+    )
+    report = validate_store(store)
+    focus = sorted({v.focus for v in report.violations})
+    assert focus == [
+        "mxd:fact-fulbright-garcia-robles-recipients",
+        "mxd:fact-telecommunications-cooperation-duration",
+    ]
+
+
 @pytest.mark.parametrize(
     ("words", "fact", "value", "qualifier"), FIGURES, ids=[f[1] for f in FIGURES]
 )
