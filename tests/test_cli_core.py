@@ -419,3 +419,15 @@ def test_json_ld_export_is_compacted_with_the_prefixes(runner: CliRunner, tiny_t
     assert document["@context"]["mx"] == "https://w3id.org/mxgraph/ontology#"
     usa = next(n for n in document["@graph"] if n["@id"] == "http://example.org/usa")
     assert usa["@type"] == ["mx:Country"]
+
+
+def test_load_makes_a_store_of_the_bundled_graph_alone(runner: CliRunner, tmp_path: Path) -> None:
+    from mxgraph.store import open_store
+
+    result = runner.invoke(app, ["load", "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.stderr
+    assert len(open_store(store_dir=tmp_path / "store")) == len(open_store())
+    nothing = runner.invoke(app, ["load", "--store", str(tmp_path / "empty"), "--no-bundled"])
+    assert nothing.exit_code == 1
+    assert nothing.stderr == "error: nothing to load: give RDF files, or leave out --no-bundled\n"
+    assert not (tmp_path / "empty").exists()

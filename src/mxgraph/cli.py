@@ -285,20 +285,46 @@ def export(
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help="RDF files to add (- reads standard input).")],
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="RDF files to add (- reads standard input; none: the bundled graph alone).",
+            show_default=False,
+        ),
+    ] = None,
+    *,
     store: Annotated[
         Path,
-        typer.Option("--store", file_okay=False, help="The store's folder (created if missing)."),
+        typer.Option(
+            "--store",
+            file_okay=False,
+            help="The store's folder (created if missing).",
+            metavar="DIR",
+        ),
     ],
-    data_format: DataFormatOption = None,
+    data_format: Annotated[
+        RdfSyntax | None,
+        typer.Option(
+            "--data-format",
+            case_sensitive=False,
+            help="Format of the files (default: from each file's extension; Turtle for -).",
+            show_default=False,
+        ),
+    ] = None,
     no_bundled: NoBundledOption = False,
 ) -> None:
-    """Bulk-load RDF files into an on-disk store (with the bundled graph unless --no-bundled)."""
+    """Bulk-load RDF files into an on-disk store (with the bundled graph unless --no-bundled).
+
+    All or nothing: the store is built beside the folder and swapped in when every
+    file has loaded, so a failed or interrupted load leaves the store as it was.
+    """
     from mxgraph.store import load_into_store
 
+    if not files and no_bundled:
+        raise MxGraphError("nothing to load: give RDF files, or leave out --no-bundled")
     with ProgressBar() as progress:
         added, seconds = load_into_store(
-            files, store, bundled=not no_bundled, data_format=data_format, progress=progress
+            files or [], store, bundled=not no_bundled, data_format=data_format, progress=progress
         )
     rate = added / seconds if seconds > 0 else 0.0
     emit_bytes(f"{added} triples in {seconds:.2f} s ({rate:.0f} triples/s)\n".encode(), None)

@@ -51,7 +51,7 @@ def viz(
         ),
     ] = ...,  # type: ignore[assignment]
     depth: Annotated[
-        int, typer.Option("--depth", "-n", min=1, help="How many relations away to go.")
+        int, typer.Option("--depth", min=1, help="How many relations away to go.", metavar="N")
     ] = 1,
     relation: Annotated[
         str | None,
