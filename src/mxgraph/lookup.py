@@ -124,6 +124,10 @@ class QuantitativeFact:
     time: EntityRef | None
     links: tuple[Relation, ...]
     sources: tuple[Citation, ...]
+    #: Bounds the figure lies strictly beyond ("more than 3,500"; "hundreds of thousands"
+    #: stays below 1,000,000).
+    exclusive_lower_bound: Number | None = None
+    exclusive_upper_bound: Number | None = None
 
     def to_json(self) -> dict[str, object]:
         """The fact as JSON (see :mod:`mxgraph.lookup_format` for the schema)."""
@@ -134,6 +138,8 @@ class QuantitativeFact:
             "value": self.value,
             "lower_bound": self.lower_bound,
             "upper_bound": self.upper_bound,
+            "exclusive_lower_bound": self.exclusive_lower_bound,
+            "exclusive_upper_bound": self.exclusive_upper_bound,
             "ordinal": self.ordinal,
             "unit": self.unit.to_json() if self.unit else None,
             "currency": self.currency,
@@ -192,7 +198,8 @@ SELECT ?e ?s ?p ?spref ?plabel ?fact WHERE {
   OPTIONAL { ?s skos:prefLabel ?spref }
   OPTIONAL { ?p rdfs:label ?plabel }
   # One EXISTS over a UNION, not two joined by ||: Virtuoso cannot compile the latter (SQ074).
-  BIND(EXISTS { { ?s mx:value|mx:lowerBound|mx:upperBound|mx:ordinal ?amount }
+  BIND(EXISTS { { ?s mx:value|mx:lowerBound|mx:upperBound|mx:exclusiveLowerBound
+                    |mx:exclusiveUpperBound|mx:ordinal ?amount }
                 UNION { ?s a/rdfs:subClassOf* mx:QuantitativeFact } } AS ?fact)
 }"""
 
@@ -204,6 +211,8 @@ _QUANTITY_PROPERTIES = frozenset(
         MX.value,
         MX.lowerBound,
         MX.upperBound,
+        MX.exclusiveLowerBound,
+        MX.exclusiveUpperBound,
         MX.ordinal,
         MX.unit,
         SCHEMA.currency,
@@ -465,6 +474,8 @@ def _quantitative_fact(
         sources=tuple(
             sorted(node.citations[c] for c in node.iris(_CITATION) if c in node.citations)
         ),
+        exclusive_lower_bound=_number(first_literal(MX.exclusiveLowerBound)),
+        exclusive_upper_bound=_number(first_literal(MX.exclusiveUpperBound)),
     )
 
 

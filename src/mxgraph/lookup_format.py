@@ -193,33 +193,88 @@ def describe_report(description: EntityDescription) -> Report:
 
 
 def amount(fact: QuantitativeFact) -> str | None:
-    """The value or bounds of a fact, with currency, unit and time unit, as one phrase.
+    """The value or bounds of a fact, with money, unit and time unit, as one readable phrase
+    (exact figures are in the JSON).
 
     >>> from mxgraph.store import open_store
     >>> from mxgraph.lookup import describe_entity
     >>> facts = describe_entity(open_store(), "mxd:us-mexico-border").facts
-    >>> [amount(f) for f in facts]
-    ['55 port of entry', '100,000–1,000,000 border crossing per day', '2,000 mile']
+    >>> [amount(f) for f in facts]  # doctest: +NORMALIZE_WHITESPACE
+    ['55 ports of entry', '100,000 to under 1,000,000 border crossings per day (hundreds of
+    thousands)', '2,000 miles']
     """
-    if fact.value is not None:
-        text = number(fact.value)
-    elif fact.lower_bound is not None and fact.upper_bound is not None:
-        text = f"{number(fact.lower_bound)}–{number(fact.upper_bound)}"
-    elif fact.lower_bound is not None:
-        text = f"at least {number(fact.lower_bound)}"
-    elif fact.upper_bound is not None:
-        text = f"at most {number(fact.upper_bound)}"
-    elif fact.ordinal is not None:
-        text = f"rank {fact.ordinal}"
+    f = fact
+
+    def show(value: Number) -> str:
+        return money(value, f.currency) if f.currency else number(value)
+
+    many: Number | None = None
+    if f.value is not None:
+        text, many = show(f.value), f.value
+    elif f.lower_bound is not None and f.upper_bound is not None:
+        text, many = f"{show(f.lower_bound)}–{show(f.upper_bound)}", f.upper_bound
+    elif f.lower_bound is not None and f.exclusive_upper_bound is not None:
+        text = f"{show(f.lower_bound)} to under {show(f.exclusive_upper_bound)}"
+        many = f.exclusive_upper_bound
+    elif f.exclusive_lower_bound is not None:
+        text, many = f"more than {show(f.exclusive_lower_bound)}", f.exclusive_lower_bound
+    elif f.lower_bound is not None:
+        text, many = f"at least {show(f.lower_bound)}", f.lower_bound
+    elif f.exclusive_upper_bound is not None:
+        text, many = f"under {show(f.exclusive_upper_bound)}", f.exclusive_upper_bound
+    elif f.upper_bound is not None:
+        text, many = f"at most {show(f.upper_bound)}", f.upper_bound
+    elif f.ordinal is not None:
+        text = f"rank {f.ordinal}"
     else:
         return None
-    if fact.currency:
-        text += f" {fact.currency}"
-    if fact.unit:
-        text += f" {fact.unit.label}"
-    if fact.per:
-        text += f" per {fact.per.label}"
+    if f.unit:
+        text += f" {plural(f.unit.label) if many is not None and many != 1 else f.unit.label}"
+    if f.per:
+        text += f" per {f.per.label}"
+    words = f.qualifier_text
+    if words and words.lower() not in text.lower():
+        exact = f.value is not None
+        text = f"{words} {text}" if exact else f"{text} ({words})"
     return text
+
+
+#: Units whose plural is not the singular with -s.
+_PLURALS = {"person": "people", "percent": "percent", "country": "countries", "day": "days"}
+
+
+def plural(unit: str) -> str:
+    """The plural of a unit's label: its head noun pluralized.
+
+    >>> plural("mile"), plural("port of entry"), plural("person"), plural("border crossing")
+    ('miles', 'ports of entry', 'people', 'border crossings')
+    """
+    head, of, rest = unit.partition(" of ")
+    words = head.split(" ")
+    last = words[-1]
+    if last in _PLURALS:
+        words[-1] = _PLURALS[last]
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        words[-1] = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        words[-1] = last + "es"
+    else:
+        words[-1] = last + "s"
+    return " ".join(words) + (of + rest if of else "")
+
+
+def money(value: Number, currency: str) -> str:
+    """An amount as a person reads it: ``$2.8 billion``; other currencies keep their code.
+
+    >>> money(2800000000, "USD"), money(18000000000, "USD"), money(1500, "MXN")
+    ('$2.8 billion', '$18 billion', '1,500 MXN')
+    """
+    scaled = number(value)
+    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+        if abs(value) >= size:
+            scaled = f"{value / size:.4g} {word}"
+            break
+    return f"${scaled}" if currency == "USD" else f"{scaled} {currency}"
 
 
 def _fact_section(fact: QuantitativeFact) -> Section:
