@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
+from mxgraph.inverses import load_inverses
 from mxgraph.namespaces import MX, RDF, SKOS
 from mxgraph.query import GraphResult
 from mxgraph.resolve import EntityRef, TermRef, best_label, humanize, resolve_class, term_refs
@@ -184,9 +185,19 @@ def _edges_among(
         triples.add((s.value, p.value, o.value))
         if isinstance(plabel, ox.Literal) and plabel not in labels.setdefault(p.value, []):
             labels[p.value].append(plabel)
-    return sorted(
-        VizEdge(s, TermRef.of(p, best_label(labels.get(p, []))), o) for s, p, o in triples
-    )
+    # A link stated both ways (runs / run by, cooperates with) is drawn once: of the two
+    # triples, the one first in sort order.
+    links = load_inverses(backend)
+    drawn = {
+        (s, p, o)
+        for s, p, o in triples
+        if not (
+            (inverse := links.inverse_of(p))
+            and (o, inverse, s) in triples
+            and (o, inverse, s) < (s, p, o)
+        )
+    }
+    return sorted(VizEdge(s, TermRef.of(p, best_label(labels.get(p, []))), o) for s, p, o in drawn)
 
 
 def _details(
