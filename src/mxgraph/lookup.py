@@ -575,7 +575,7 @@ def neighbors(
     >>> from mxgraph.store import open_store
     >>> around = neighbors(open_store(), "Chile")
     >>> [(n.direction.value, n.relation.label, n.entity.label) for n in around.neighbors]
-    [('in', 'launched by', 'Pacific Alliance'), ('in', 'participant', 'Pacific Alliance')]
+    [('out', 'launched', 'Pacific Alliance'), ('out', 'participates in', 'Pacific Alliance')]
     """
     from mxgraph.paths import graph_node_condition
 

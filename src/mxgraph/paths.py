@@ -17,7 +17,7 @@ reads the whole entity graph with one query, for statistics (PageRank).
 >>> result.length
 3
 >>> print(result.paths[0].chain())
-Chile ←launched by, participant— Pacific Alliance —launched by, participant→ Mexico ...
+Chile —launched, participates in→ Pacific Alliance —launched by, participant→ Mexico ...
 """
 
 from __future__ import annotations
@@ -544,7 +544,7 @@ def shortest_paths(
     >>> from mxgraph.store import open_store
     >>> store = open_store()
     >>> [p.chain() for p in shortest_paths(store, "USAID", "Fulbright", all_paths=True).paths]
-    ['U.S. Agency for International Development ←published by— USAID Mexico Page ...', ...]
+    ['U.S. Agency for International Development —agency of→ United States ←cooperates with→ ...']
     >>> shortest_paths(store, "Chile", "Canada", max_length=2).paths
     ()
     """

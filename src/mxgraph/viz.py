@@ -13,7 +13,7 @@ that needs no network (:mod:`mxgraph.viz_html`).
 >>> [node.label for node in graph.nodes]
 ['Chile', 'Pacific Alliance']
 >>> [(e.relation.label, graph.node(e.target).label) for e in graph.edges]
-[('launched by', 'Chile'), ('participant', 'Chile')]
+[('launched', 'Pacific Alliance'), ('participates in', 'Pacific Alliance')]
 >>> print(render_dot(graph).splitlines()[0])
 digraph mxgraph {
 """
