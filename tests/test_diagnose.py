@@ -46,9 +46,9 @@ def store() -> MxStore:
             'FILTER(STR(?value) = "trading partner")',
         ),
         (
-            "SELECT ?x { ?x mx:hasRank ?y }",
-            "the pattern ?x mx:hasRank ?y matches nothing: mx:hasRank is declared in the ontology "
-            "but no triple uses it",
+            "SELECT ?x { ?x mx:administers ?y }",
+            "the pattern ?x mx:administers ?y matches nothing: mx:administers is declared in the "
+            "ontology but no triple uses it",
         ),
         (
             "ASK { mxd:mexico mx:memberOf mxd:nato }",

@@ -256,7 +256,8 @@ def test_inverse_and_symmetric_statements_are_stated_both_ways(bundled_store: Mx
     # USAID's programs are part of Merida, and Merida lists them as its parts.
     parts = select(
         bundled_store,
-        "SELECT ?g WHERE { GRAPH ?g { mxd:merida-initiative mx:hasPart mxd:usaid-merida-programs } }",
+        "SELECT ?g WHERE { GRAPH ?g { "
+        "mxd:merida-initiative mx:hasPart mxd:usaid-merida-programs } }",
     )
     assert parts == [("https://w3id.org/mxgraph/id/p19s1",)]
 
@@ -289,7 +290,8 @@ def test_groups_are_not_counted_as_agreements_or_programs(bundled_store: MxStore
     )
     assert counted == []
     agreements = select(
-        bundled_store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a/rdfs:subClassOf* mx:Agreement }"
+        bundled_store,
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a/rdfs:subClassOf* mx:Agreement }",
     )
     assert agreements == [("7",)]
 
@@ -457,7 +459,8 @@ def test_bounded_figures_have_bounds_and_no_value(bundled_store: MxStore) -> Non
     with_value_and_bounds = select(
         bundled_store,
         """SELECT ?f WHERE {
-            ?f mx:value ?v ; mx:lowerBound|mx:exclusiveLowerBound|mx:upperBound|mx:exclusiveUpperBound ?b
+            ?f mx:value ?v ;
+               mx:lowerBound|mx:exclusiveLowerBound|mx:upperBound|mx:exclusiveUpperBound ?b
         }""",
     )
     assert with_value_and_bounds == []

@@ -43,11 +43,11 @@ def test_describe_usaid(store: MxStore) -> None:
     ]
     assert usaid.aliases == ("USAID", "United States Agency for International Development")
     assert usaid.wikidata == ("http://www.wikidata.org/entity/Q217072",)
+    # Each link once, though the data states runs / run by and publishes / published by.
     assert [(r.direction.value, r.relation.label, r.other.label) for r in usaid.relations] == [
         ("out", "agency of", "United States"),
+        ("out", "publishes", "USAID Mexico Page"),
         ("out", "runs", "USAID programs under the Merida Initiative"),
-        ("in", "published by", "USAID Mexico Page"),
-        ("in", "run by", "USAID programs under the Merida Initiative"),
     ]
     first = usaid.sources[0]
     assert (first.sentence.curie, first.start, first.end) == ("mxd:p19s1", 8724, 8891)
@@ -80,15 +80,19 @@ def test_describe_facts_with_values_units_and_times(store: MxStore) -> None:
 
     border = describe_entity(store, "U.S.-Mexico border")
     crossings = next(f for f in border.facts if f.fact.curie == "mxd:fact-daily-border-crossings")
-    assert (crossings.lower_bound, crossings.upper_bound, crossings.value) == (
-        100000,
-        1000000,
-        None,
-    )
+    # "hundreds of thousands": at least 100,000 and under 1,000,000 (#9).
+    assert (
+        crossings.lower_bound,
+        crossings.upper_bound,
+        crossings.exclusive_upper_bound,
+        crossings.value,
+    ) == (100000, None, 1000000, None)
     assert crossings.qualifier_text == "hundreds of thousands"
     assert crossings.qualifier is not None and crossings.qualifier.label == "order of magnitude"
     assert crossings.per is not None and crossings.per.label == "day"
-    assert amount(crossings) == "100,000–1,000,000 border crossing per day"
+    assert amount(crossings) == (
+        "100,000 to under 1,000,000 border crossings per day (hundreds of thousands)"
+    )
 
 
 def test_describe_ranks_and_shares(store: MxStore) -> None:
@@ -156,9 +160,10 @@ def _rows(name: str, store: MxStore, **options: object) -> list[tuple[object, ..
 
 
 def test_neighbors_depth_one(store: MxStore) -> None:
+    # Stated both ways (launched / launched by): each link once, as Chile states it.
     assert _rows("Chile", store) == [
-        (1, "Chile", "in", "launched by", "Pacific Alliance"),
-        (1, "Chile", "in", "participant", "Pacific Alliance"),
+        (1, "Chile", "out", "launched", "Pacific Alliance"),
+        (1, "Chile", "out", "participates in", "Pacific Alliance"),
     ]
 
 
@@ -184,7 +189,10 @@ def test_neighbors_depth_two_and_filters(store: MxStore) -> None:
         (2, "Pacific Alliance", "out", "launched by", "Mexico"),
         (2, "Pacific Alliance", "out", "launched by", "Peru"),
     ]
-    assert _rows("Chile", store, direction="out") == []
+    assert _rows("Chile", store, direction="out") == [
+        (1, "Chile", "out", "launched", "Pacific Alliance"),
+        (1, "Chile", "out", "participates in", "Pacific Alliance"),
+    ]
     assert _rows("Chile", store, direction=Direction.IN, relation="Participant") == [
         (1, "Chile", "in", "participant", "Pacific Alliance")
     ]

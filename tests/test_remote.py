@@ -103,7 +103,6 @@ VIRTUOSO_WRONG = {
     "areas-of-cooperation",
     "border-mechanisms",
     "dollar-figures",
-    "programs-agencies-targets",
     "qualified-figures",
 }
 

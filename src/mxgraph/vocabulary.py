@@ -139,6 +139,8 @@ _TERMS: dict[str, tuple[str, ...]] = {
         "Entity",
         "Activity",
         "Agent",
+        "Collection",
+        "hadMember",
         "wasDerivedFrom",
         "hadPrimarySource",
         "wasQuotedFrom",
