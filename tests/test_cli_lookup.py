@@ -35,12 +35,10 @@ U.S. Agency for International Development
   aliases:  USAID; United States Agency for International Development
   wikidata: Q217072 <http://www.wikidata.org/entity/Q217072>
 
-Relations (4)
+Relations (3)
   —agency of→ United States (mxd:united-states)  [mxd:p19s1, mxd:p19s2, mxd:p28s1]
+  —publishes→ USAID Mexico Page (mxd:usaid-mexico-page)  [mxd:p28s1]
   —runs→ USAID programs under the Merida Initiative (mxd:usaid-merida-programs)  \
-[mxd:p19s1, mxd:p19s2]
-  ←published by— USAID Mexico Page (mxd:usaid-mexico-page)  [mxd:p28s1]
-  ←run by— USAID programs under the Merida Initiative (mxd:usaid-merida-programs)  \
 [mxd:p19s1, mxd:p19s2]
 
 Sources (3)
@@ -52,19 +50,19 @@ Sources (3)
 PATH_CHILE_CANADA = """\
 From Chile (mxd:chile) to Canada (mxd:canada)
   1 shortest path of length 3
-  Chile ←launched by, participant— Pacific Alliance —launched by, participant→ Mexico \
-—cooperates with→ / ←cooperates with— Canada
+  Chile —launched, participates in→ Pacific Alliance —launched by, participant→ Mexico \
+←cooperates with→ Canada
 """
 
 NEIGHBORS_CHILE = """\
 Neighbors of Chile (mxd:chile) within 1 step
   2 relations (direction both)
-┏━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
-┃ depth ┃ from  ┃ relation      ┃ neighbor         ┃ curie                ┃
-┡━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
-│ 1     │ Chile │ ←launched by— │ Pacific Alliance │ mxd:pacific-alliance │
-│ 1     │ Chile │ ←participant— │ Pacific Alliance │ mxd:pacific-alliance │
-└───────┴───────┴───────────────┴──────────────────┴──────────────────────┘
+┏━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
+┃ depth ┃ from  ┃ relation          ┃ neighbor         ┃ curie                ┃
+┡━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
+│ 1     │ Chile │ —launched→        │ Pacific Alliance │ mxd:pacific-alliance │
+│ 1     │ Chile │ —participates in→ │ Pacific Alliance │ mxd:pacific-alliance │
+└───────┴───────┴───────────────────┴──────────────────┴──────────────────────┘
 """
 
 #: Each command with arguments that succeed, for checks common to all of them.
@@ -135,7 +133,7 @@ def test_describe_facts_in_both_formats(runner: CliRunner) -> None:
         "(mxd:fact-merida-appropriation)\n"
         "  type:      appropriation (mx:Appropriation)\n"
         "  linked by: about\n"
-        "  amount:    2,800,000,000 USD\n"
+        "  amount:    $2.8 billion\n"
         "  time:      2008–2018\n"
         "  origin:    United States (mxd:united-states)\n"
         '  source:    mxd:p18s3 [7909–8054] "From 2008-2018, the United States has appropriated '
@@ -145,10 +143,12 @@ def test_describe_facts_in_both_formats(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "describe", "mxd:us-mexico-border", "-f", "json")
     facts = {f["fact"]["curie"]: f for f in json.loads(out)["facts"]}
     crossings = facts["mxd:fact-daily-border-crossings"]
-    assert {k: crossings[k] for k in ("value", "lower_bound", "upper_bound", "qualifier_text")} == {
+    fields = ("value", "lower_bound", "upper_bound", "exclusive_upper_bound", "qualifier_text")
+    assert {k: crossings[k] for k in fields} == {
         "value": None,
         "lower_bound": 100000,
-        "upper_bound": 1000000,
+        "upper_bound": None,
+        "exclusive_upper_bound": 1000000,
         "qualifier_text": "hundreds of thousands",
     }
     assert crossings["unit"]["curie"] == "mx:BorderCrossing"
@@ -176,11 +176,11 @@ def test_path_json(runner: CliRunner) -> None:
     ]
     assert path["steps"][0]["relations"][0] == {
         "relation": {
-            "label": "launched by",
-            "curie": "mx:launchedBy",
-            "iri": "https://w3id.org/mxgraph/ontology#launchedBy",
+            "label": "launched",
+            "curie": "mx:launched",
+            "iri": "https://w3id.org/mxgraph/ontology#launched",
         },
-        "direction": "in",
+        "direction": "out",
         "sources": [
             {
                 "sentence": {
@@ -196,6 +196,7 @@ def test_path_json(runner: CliRunner) -> None:
                 "end": 2668,
             }
         ],
+        "two_way": False,
     }
 
 
@@ -210,20 +211,20 @@ def test_path_and_neighbors_print_the_sentence_under_each_relation(runner: CliRu
     assert out == (
         "Neighbors of Chile (mxd:chile) within 1 step\n"
         "  2 relations (direction both)\n"
-        "  1  Chile ←launched by— Pacific Alliance (mxd:pacific-alliance)\n"
+        "  1  Chile —launched→ Pacific Alliance (mxd:pacific-alliance)\n"
         f'       mxd:p07s2 [2441–2668] "{quote}"\n'
-        "  1  Chile ←participant— Pacific Alliance (mxd:pacific-alliance)\n"
+        "  1  Chile —participates in→ Pacific Alliance (mxd:pacific-alliance)\n"
         f'       mxd:p07s2 [2441–2668] "{quote}"\n'
     )
     code, out, err = invoke(runner, "path", "Chile", "Canada", "--sources")
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[3:5] == [
-        "    Chile ←launched by, participant— Pacific Alliance",
+        "    Chile —launched, participates in→ Pacific Alliance",
         f'      mxd:p07s2 [2441–2668] "{quote}"',
     ]
     assert lines[-2:] == [
-        "    Mexico —cooperates with→ / ←cooperates with— Canada",
+        "    Mexico ←cooperates with→ Canada",
         '      mxd:p06s1 [1877–2103] "The United States, Canada, and Mexico cooperate on '
         "hemispheric and global challenges, such as managing trans-border infectious diseases "
         'and seeking greater cooperation to respond to challenges of transnational organized '
@@ -315,22 +316,22 @@ def test_stats_table_and_json(runner: CliRunner) -> None:
     lines = out.splitlines()
     assert lines[:4] == [
         "Graph",
-        "  triples:      2,763",
-        "  entities:     236",
-        "  entity links: 348",
+        "  triples:      3,482",
+        "  entities:     260",
+        "  entity links: 523",
     ]
-    assert "│ 1 │ Mexico        │ mxd:mexico        │ 73     │ 0.0859   │" in lines
+    assert "│ 1 │ Mexico        │ mxd:mexico        │ 130    │ 0.0981   │" in lines
     code, out, _ = invoke(runner, "stats", "--top", "2", "-f", "json")
     document = json.loads(out)
-    assert (document["triples"], document["entities"], document["entity_links"]) == (2763, 236, 348)
+    assert (document["triples"], document["entities"], document["entity_links"]) == (3482, 260, 523)
     assert document["top_by_degree"][0] == {
         "entity": {
             "label": "Mexico",
             "curie": "mxd:mexico",
             "iri": "https://w3id.org/mxgraph/id/mexico",
         },
-        "degree": 73,
-        "pagerank": 0.085928,
+        "degree": 130,
+        "pagerank": 0.098075,
     }
     assert document["classes"][0] == {
         "class": {
@@ -338,7 +339,7 @@ def test_stats_table_and_json(runner: CliRunner) -> None:
             "curie": "mx:Topic",
             "iri": "https://w3id.org/mxgraph/ontology#Topic",
         },
-        "entities": 72,
+        "entities": 84,
     }
     assert {"relation", "uses"} == set(document["relations"][0])
 
