@@ -94,7 +94,7 @@ def test_page_renders_offline_and_shows_facts_on_click(
     text = details.inner_text()
     assert text.startswith("Pacific Alliance\nmxd:pacific-alliance")
     assert "launch date\t2012" in text
-    assert "—launched by→ Mexico" in text
+    assert "←launched— Mexico" in text  # drawn as stated from Mexico, the drawing's center
     assert "In 2012, Mexico joined Chile, Colombia, and Peru" in text
     assert page.locator("g.node.selected").get_attribute("data-label") == "Pacific Alliance"
 

@@ -164,9 +164,13 @@ SELECT ?class (COUNT(?super) AS ?depth) WHERE {{
 
 
 def _edges_among(
-    backend: SparqlBackend, iris: Sequence[str], relation: str | None = None
+    backend: SparqlBackend,
+    iris: Sequence[str],
+    relation: str | None = None,
+    center: str | None = None,
 ) -> list[VizEdge]:
-    """Every relation between two of ``iris`` (types and citations left out)."""
+    """Every relation between two of ``iris`` (types and citations left out); a link stated
+    both ways is drawn once, from ``center`` when it is one of its ends."""
     if not iris:
         return []
     nodes = [ox.NamedNode(iri) for iri in iris]
@@ -185,16 +189,20 @@ def _edges_among(
         triples.add((s.value, p.value, o.value))
         if isinstance(plabel, ox.Literal) and plabel not in labels.setdefault(p.value, []):
             labels[p.value].append(plabel)
-    # A link stated both ways (runs / run by, cooperates with) is drawn once: of the two
-    # triples, the one first in sort order.
+    # A link stated both ways (runs / run by, cooperates with) is drawn once: as stated from
+    # the center, else the one of the two triples first in sort order.
     links = load_inverses(backend)
+
+    def preferred(triple: tuple[str, str, str]) -> tuple[bool, tuple[str, str, str]]:
+        return (triple[0] != center, triple)
+
     drawn = {
         (s, p, o)
         for s, p, o in triples
         if not (
             (inverse := links.inverse_of(p))
             and (o, inverse, s) in triples
-            and (o, inverse, s) < (s, p, o)
+            and preferred((o, inverse, s)) < preferred((s, p, o))
         )
     }
     return sorted(VizEdge(s, TermRef.of(p, best_label(labels.get(p, []))), o) for s, p, o in drawn)
@@ -289,7 +297,10 @@ def neighborhood_graph(
     check_deadline(backend)
     ordered = [around.entity, *sorted(list(refs.values())[1:], key=lambda r: (r.label, r.iri))]
     edges = _edges_among(
-        backend, list(refs), around.relation.iri if around.relation is not None else None
+        backend,
+        list(refs),
+        around.relation.iri if around.relation is not None else None,
+        center=around.entity.iri,
     )
     title = f"{around.entity.label}: neighbours within {depth} relation{'s' * (depth > 1)}"
     if around.relation is not None:
@@ -405,6 +416,16 @@ PALETTE = (
     "#f28482",
     "#bdb2ff",
     "#dde5b6",
+    "#ffafcc",
+    "#caffbf",
+    "#fdffb6",
+    "#9bf6ff",
+    "#ffc6ff",
+    "#e5989b",
+    "#b7b7a4",
+    "#a3c4f3",
+    "#f1c0e8",
+    "#cfbaf0",
 )
 OTHER_COLOUR = "#e0e0e0"
 
