@@ -104,3 +104,17 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"error: {bad}:3:")
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_an_ill_typed_literal_is_reported_not_a_traceback(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text(
+        "<http://ex.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"notanint"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    result = runner.invoke(app, ["validate", "-d", str(bad)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "1 malformed xsd:integer" in result.stdout + result.stderr

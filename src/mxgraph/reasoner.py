@@ -131,6 +131,48 @@ def hermit_literal(literal: ox.Literal) -> ox.Literal | None:
     return literal
 
 
+#: Lexical forms of the numeric and boolean datatypes (XML Schema 1.1, part 2, section 3.3).
+_LEXICAL = {
+    **dict.fromkeys(
+        [
+            XSD[n]
+            for n in (
+                "integer",
+                "nonNegativeInteger",
+                "nonPositiveInteger",
+                "positiveInteger",
+                "negativeInteger",
+                "long",
+                "int",
+                "short",
+                "byte",
+                "unsignedLong",
+                "unsignedInt",
+                "unsignedShort",
+                "unsignedByte",
+            )
+        ],
+        re.compile(r"^[+-]?\d+$"),
+    ),
+    XSD.decimal: re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
+    **dict.fromkeys(
+        [XSD.double, XSD.float],
+        re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$"),
+    ),
+    XSD.boolean: re.compile(r"^(true|false|1|0)$"),
+}
+
+
+def _well_formed(literal: ox.Literal) -> bool:
+    """Whether a numeric or boolean literal's lexical form fits its datatype (others: True).
+
+    >>> _well_formed(ox.Literal("notanint", datatype=ox.NamedNode(XSD.integer)))
+    False
+    """
+    pattern = _LEXICAL.get(literal.datatype.value)
+    return pattern is None or bool(pattern.match(literal.value.strip()))
+
+
 def reasoner_input(
     triples: Iterable[ox.Triple],
 ) -> tuple[list[ox.Triple], list[str]]:
@@ -165,6 +207,9 @@ def reasoner_input(
                 triple = ox.Triple(triple.subject, triple.predicate, converted)
             elif datatype not in OWL2_DATATYPES:
                 unsupported[curie(datatype)] += 1
+                continue
+            elif not _well_formed(obj):
+                malformed[curie(datatype)] += 1
                 continue
         elif (
             isinstance(obj, ox.NamedNode)
@@ -230,7 +275,10 @@ def check_consistency(
         ox.serialize(triples, output=str(path), format=ox.RdfFormat.N_TRIPLES)
         world = owlready2.World()
         try:
-            world.get_ontology(path.as_uri()).load(format="ntriples")
+            try:
+                world.get_ontology(path.as_uri()).load(format="ntriples")
+            except owlready2.OwlReadyOntologyParsingError as error:
+                raise MxGraphError(f"HermiT's reader refused the data: {error}") from None
             try:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
             except owlready2.OwlReadyInconsistentOntologyError:
