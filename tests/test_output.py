@@ -172,3 +172,17 @@ def test_table_is_plain_unless_coloured() -> None:
     result = SelectResult(("x",), ((ox.NamedNode("http://www.w3.org/2002/07/owl#Class"),),))
     assert b"\x1b[" not in render_result(result, OutputFormat.TABLE)
     assert b"\x1b[" in render_result(result, OutputFormat.TABLE, color=True)
+
+
+def test_report_tables_fit_the_terminal_width() -> None:
+    from mxgraph.lookup import neighbors
+    from mxgraph.lookup_format import neighbors_report
+    from mxgraph.output import ReportFormat, render_report
+    from mxgraph.store import open_store
+
+    report = neighbors_report(neighbors(open_store(), "U.S. exchange programs with Mexico"))
+    wide = render_report(report, ReportFormat.TABLE).decode()
+    assert max(len(line) for line in wide.splitlines()) > 100
+    narrow = render_report(report, ReportFormat.TABLE, width=80).decode()
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "Ambassador's" in narrow and "Preservation" in narrow  # wrapped, not cut

@@ -495,34 +495,63 @@ def _section_text(section: Section, color: bool, width: int | None) -> str:
 def _drawn_table(
     columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], color: bool, width: int | None
 ) -> list[str]:
-    """A table in the box style of the query tables, drawn without rich (fast, never wrapped).
+    """A table in the box style of the query tables, drawn without rich (fast).
 
-    ``width`` is accepted for symmetry with query tables; report tables are not
-    wrapped, so a long cell makes a wide line rather than a broken one.
+    With ``width`` (a terminal's), the widest columns are narrowed until the
+    table fits, and their cells wrap over several lines, as query tables do.
     """
     cells = [[" ".join(cell.split()) for cell in row] for row in rows]
     widths = [
         max([_text_width(column), *(_text_width(row[i]) for row in cells)])
         for i, column in enumerate(columns)
     ]
+    if width is not None:
+        widths = _fitted(widths, [_text_width(c) for c in columns], width)
 
     def line(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (w + 2) for w in widths) + right
 
-    def row_text(values: list[str] | tuple[str, ...], bar: str, bold: bool = False) -> str:
-        padded = [v + " " * (w - _text_width(v)) for v, w in zip(values, widths, strict=True)]
-        if bold:
-            padded = [f"\x1b[1m{v}\x1b[0m" for v in padded]
-        return (bar + bar.join(f" {v} " for v in padded) + bar).rstrip()
+    def row_lines(values: list[str] | tuple[str, ...], bar: str, bold: bool = False) -> list[str]:
+        wrapped = [_wrap(v, w) for v, w in zip(values, widths, strict=True)]
+        lines = []
+        for index in range(max(len(parts) for parts in wrapped)):
+            parts = [p[index] if index < len(p) else "" for p in wrapped]
+            padded = [v + " " * (w - _text_width(v)) for v, w in zip(parts, widths, strict=True)]
+            if bold:
+                padded = [f"\x1b[1m{v}\x1b[0m" for v in padded]
+            lines.append((bar + bar.join(f" {v} " for v in padded) + bar).rstrip())
+        return lines
 
-    drawn = [
+    return [
         line("┏", "━", "┳", "┓"),
-        row_text(columns, "┃", bold=color),
+        *row_lines(columns, "┃", bold=color),
         line("┡", "━", "╇", "┩"),
-        *(row_text(row, "│") for row in cells),
+        *(text for row in cells for text in row_lines(row, "│")),
         line("└", "─", "┴", "┘"),
     ]
-    return drawn
+
+
+def _fitted(widths: list[int], minimums: list[int], width: int) -> list[int]:
+    """Column widths narrowed, widest first, until the drawn table fits in ``width``
+    (each column keeps at least its header's width, or 8)."""
+    fitted = list(widths)
+    frame = 3 * len(fitted) + 1
+    floors = [min(w, max(m, 8)) for w, m in zip(widths, minimums, strict=True)]
+    while sum(fitted) + frame > width:
+        widest = max(range(len(fitted)), key=lambda i: fitted[i] - floors[i])
+        if fitted[widest] <= floors[widest]:
+            break
+        fitted[widest] -= 1
+    return fitted
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (words kept whole where they fit)."""
+    if _text_width(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 def _text_width(text: str) -> int:
