@@ -29,6 +29,7 @@ from mxgraph.cli_common import (
     OutputOption,
     ProgressBar,
     StoreOption,
+    TableFormatOption,
     TimeoutOption,
     UpdateEndpointOption,
     UserOption,
@@ -235,14 +236,17 @@ def query(
 
 
 @app.command()
-def queries(fmt: FormatOption = None, output: OutputOption = None) -> None:
+def queries(fmt: TableFormatOption = None, output: OutputOption = None) -> None:
     """List the bundled named queries with the question each answers."""
     from pyoxigraph import Literal
+
+    from mxgraph.output import OutputFormat
 
     rows = tuple(
         (Literal(q.name), Literal(q.title), Literal(q.question)) for q in list_named_queries()
     )
-    emit_result(SelectResult(("name", "title", "question"), rows), fmt, output)
+    chosen = OutputFormat(fmt.value) if fmt is not None else None
+    emit_result(SelectResult(("name", "title", "question"), rows), chosen, output)
 
 
 @app.command()

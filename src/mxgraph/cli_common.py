@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -130,7 +131,30 @@ FormatOption = Annotated[
         "-f",
         case_sensitive=False,
         help="Output format (default: from the --output file's extension, else table for "
-        "SELECT/ASK and turtle for CONSTRUCT/DESCRIBE).",
+        "SELECT/ASK and turtle for CONSTRUCT/DESCRIBE); csv and tsv are the W3C SPARQL 1.1 "
+        "result formats (CRLF line ends for csv).",
+        show_default=False,
+    ),
+]
+
+
+class TableFormat(str, Enum):
+    """The formats of a table of rows (a SELECT result, a listing)."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+TableFormatOption = Annotated[
+    TableFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: from the --output file's extension, else table).",
         show_default=False,
     ),
 ]
