@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mxgraph.namespaces import curie
-from mxgraph.query import SelectResult, list_named_queries, run_query
+from mxgraph.query import SelectResult, list_named_queries, parse_term, run_query
 from mxgraph.store import MxStore, open_store
 
 
@@ -149,8 +149,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ("Length of the U.S.–Mexico border", "2000", "", "", "mile", "", ""),
     ],
     "border-mechanisms": [
-        # Border Master Plans, "a variety of other agreements" and the telecommunications
-        # "Agreements" are groups the source does not enumerate (#9).
         (
             "U.S.–Mexico cooperation along the border",
             "Border Master Plans",
@@ -158,8 +156,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "coordinating infrastructure and development",
         ),
-        # No sentence says border cooperation is conducted under the Executive Steering
-        # Committee or the Bridges Group (#9): those two rows were dropped with the claim.
         (
             "U.S.–Mexico cooperation on environmental and natural resource issues",
             "Border 2020 Program",
@@ -174,17 +170,12 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "",
         ),
+        # The CEC is both a commission and an international organization: one row with both
+        # kinds, not two rows (#10).
         (
             "U.S.–Mexico cooperation on environmental and natural resource issues",
             "North American Commission for Environmental Cooperation",
-            "commission",
-            "",
-            "",
-        ),
-        (
-            "U.S.–Mexico cooperation on environmental and natural resource issues",
-            "North American Commission for Environmental Cooperation",
-            "international organization",
+            "commission, international organization",
             "",
             "",
         ),
@@ -211,6 +202,7 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "dollar-figures": [
+        # The sentence column is now source, checked in SOURCES (#10).
         (
             "Two-way U.S.–Mexico trade in goods and services, 2018",
             "trade value",
@@ -219,7 +211,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "",
             "2018",
-            "In 2018, two-way trade in goods and services totaled $678 billion.",
         ),
         (
             "Stock of U.S. foreign direct investment in Mexico",
@@ -229,7 +220,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "",
             "the fact sheet's present (date not stated)",
-            "The stock of foreign direct investment by U.S. companies in Mexico stands at $109.7 billion, while reciprocal Mexican investment in the United States is $18 billion.",
         ),
         (
             "Stock of Mexican investment in the United States",
@@ -239,7 +229,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "",
             "the fact sheet's present (date not stated)",
-            "The stock of foreign direct investment by U.S. companies in Mexico stands at $109.7 billion, while reciprocal Mexican investment in the United States is $18 billion.",
         ),
         (
             "U.S. appropriations under the Merida Initiative, 2008–2018",
@@ -249,7 +238,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "",
             "",
             "2008–2018",
-            "From 2008-2018, the United States has appropriated $2.8 billion in equipment, training and capacity building support under the Merida Initiative.",
         ),
         (
             "Two-way U.S.–Mexico trade each day",
@@ -259,7 +247,6 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "day",
             "some",
             "the fact sheet's present (date not stated)",
-            "It encompasses extensive commercial, cultural, and educational ties, with some 1.7 billion dollars of two-way trade and hundreds of thousands of legal border crossings each day.",
         ),
     ],
     "embassy": [
@@ -273,217 +260,220 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
             "202-728-1600",
         ),
     ],
+    "exchange-program-targets": [
+        # New (#10): whom the exchange programs serve, said of the series or of one program.
+        ("U.S. exchange programs with Mexico", "civil society", "the whole series"),
+        ("U.S. exchange programs with Mexico", "entrepreneurs", "the whole series"),
+        ("U.S. exchange programs with Mexico", "girls", "the whole series"),
+        ("U.S. exchange programs with Mexico", "students", "the whole series"),
+        ("U.S. exchange programs with Mexico", "young leaders", "the whole series"),
+        ("Study of the U.S. Institutes", "Afro-Mexican populations", "one program"),
+        ("Study of the U.S. Institutes", "indigenous populations", "one program"),
+    ],
     "exchange-programs": [
-        (
-            "Access program",
-            "English language programs",
-            "civil society, entrepreneurs, girls, students, young leaders",
-        ),
-        (
-            "Ambassador's Fund for Cultural Preservation",
-            "",
-            "civil society, entrepreneurs, girls, students, young leaders",
-        ),
-        (
-            "English Language Fellows",
-            "English language programs",
-            "civil society, entrepreneurs, girls, students, young leaders",
-        ),
-        (
-            "Jóvenes en Acción",
-            "leadership programs",
-            "civil society, entrepreneurs, girls, students, young leaders",
-        ),
+        # Each program's own targets only (#10): the five groups p14s2 and p14s3 give the
+        # whole series are in exchange-program-targets; SUSI alone targets two groups of its own
+        # (p14s4), as describe SUSI says.
+        ("Access program", "English language programs", ""),
+        ("Ambassador's Fund for Cultural Preservation", "", ""),
+        ("English Language Fellows", "English language programs", ""),
+        ("Jóvenes en Acción", "leadership programs", ""),
         (
             "Study of the U.S. Institutes",
             "leadership programs",
-            "Afro-Mexican populations, civil society, entrepreneurs, girls, indigenous populations, students, young leaders",
+            "Afro-Mexican populations, indigenous populations",
         ),
-        (
-            "Young Leaders of the Americas Initiative",
-            "leadership programs",
-            "civil society, entrepreneurs, girls, students, young leaders",
-        ),
-        ("music diplomacy", "", "civil society, entrepreneurs, girls, students, young leaders"),
-        ("sports diplomacy", "", "civil society, entrepreneurs, girls, students, young leaders"),
+        ("Young Leaders of the Americas Initiative", "leadership programs", ""),
+        ("music diplomacy", "", ""),
+        ("sports diplomacy", "", ""),
     ],
     "fact-provenance": [
-        (
-            "Active ports of entry on the U.S.–Mexico border",
-            "U.S.-MEXICO RELATIONS",
-            "239",
-            "596",
-            "The two countries share a 2,000-mile border with 55 active ports of entry, and bilateral relations between the two have a direct impact on the lives and livelihoods of millions of Americans, whether the issue is trade and economic reform, education exchange, citizen security, drug control, migration, entrepreneurship and innovation, or energy cooperation.",
-        ),
-        # p03s2's "millions of Americans" is a figure too (#9).
+        # The sentence column is now source, checked in SOURCES (#10).
+        ("Active ports of entry on the U.S.–Mexico border", "U.S.-MEXICO RELATIONS", "239", "596"),
         (
             "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
             "U.S.-MEXICO RELATIONS",
             "239",
             "596",
-            "The two countries share a 2,000-mile border with 55 active ports of entry, and bilateral relations between the two have a direct impact on the lives and livelihoods of millions of Americans, whether the issue is trade and economic reform, education exchange, citizen security, drug control, migration, entrepreneurship and innovation, or energy cooperation.",
         ),
-        (
-            "Length of the U.S.–Mexico border",
-            "U.S.-MEXICO RELATIONS",
-            "239",
-            "596",
-            "The two countries share a 2,000-mile border with 55 active ports of entry, and bilateral relations between the two have a direct impact on the lives and livelihoods of millions of Americans, whether the issue is trade and economic reform, education exchange, citizen security, drug control, migration, entrepreneurship and innovation, or energy cooperation.",
-        ),
-        (
-            "Legal border crossings each day",
-            "U.S.-MEXICO RELATIONS",
-            "693",
-            "870",
-            "It encompasses extensive commercial, cultural, and educational ties, with some 1.7 billion dollars of two-way trade and hundreds of thousands of legal border crossings each day.",
-        ),
-        (
-            "Two-way U.S.–Mexico trade each day",
-            "U.S.-MEXICO RELATIONS",
-            "693",
-            "870",
-            "It encompasses extensive commercial, cultural, and educational ties, with some 1.7 billion dollars of two-way trade and hundreds of thousands of legal border crossings each day.",
-        ),
+        ("Length of the U.S.–Mexico border", "U.S.-MEXICO RELATIONS", "239", "596"),
+        ("Legal border crossings each day", "U.S.-MEXICO RELATIONS", "693", "870"),
+        ("Two-way U.S.–Mexico trade each day", "U.S.-MEXICO RELATIONS", "693", "870"),
         (
             "Mexico as the top foreign destination for U.S. travelers",
             "U.S.-MEXICO RELATIONS",
             "871",
             "987",
-            "In addition, 1.5 million U.S. citizens live in Mexico, and Mexico is the top foreign destination for U.S. travelers.",
         ),
-        (
-            "U.S. citizens living in Mexico",
-            "U.S.-MEXICO RELATIONS",
-            "871",
-            "987",
-            "In addition, 1.5 million U.S. citizens live in Mexico, and Mexico is the top foreign destination for U.S. travelers.",
-        ),
+        ("U.S. citizens living in Mexico", "U.S.-MEXICO RELATIONS", "871", "987"),
         (
             "Mexico as the second-largest U.S. export market",
             "Bilateral Economic Issues",
             "1016",
             "1148",
-            "Mexico is the United States’ second-largest export market (after Canada) and third-largest trading partner (after Canada and China).",
         ),
         (
             "Mexico as the third-largest U.S. trading partner",
             "Bilateral Economic Issues",
             "1016",
             "1148",
-            "Mexico is the United States’ second-largest export market (after Canada) and third-largest trading partner (after Canada and China).",
         ),
         (
             "Two-way U.S.–Mexico trade in goods and services, 2018",
             "Bilateral Economic Issues",
             "1149",
             "1215",
-            "In 2018, two-way trade in goods and services totaled $678 billion.",
         ),
         (
             "Share of Mexico's exports going to the United States, 2018",
             "Bilateral Economic Issues",
             "1346",
             "1417",
-            "About 80 percent of Mexico’s exports in 2018 went to the United States.",
         ),
         (
             "Mexico as the largest export market for U.S. natural gas in 2018",
             "Bilateral Economic Issues",
             "1418",
             "1602",
-            "In 2018, Mexico was the third-largest supplier of foreign crude oil to the United States, as well as the largest export market for U.S. refined petroleum products and U.S. natural gas.",
         ),
         (
             "Mexico as the largest export market for U.S. refined petroleum products in 2018",
             "Bilateral Economic Issues",
             "1418",
             "1602",
-            "In 2018, Mexico was the third-largest supplier of foreign crude oil to the United States, as well as the largest export market for U.S. refined petroleum products and U.S. natural gas.",
         ),
         (
             "Mexico as the third-largest supplier of foreign crude oil to the United States in 2018",
             "Bilateral Economic Issues",
             "1418",
             "1602",
-            "In 2018, Mexico was the third-largest supplier of foreign crude oil to the United States, as well as the largest export market for U.S. refined petroleum products and U.S. natural gas.",
         ),
         (
             "Stock of Mexican investment in the United States",
             "Bilateral Economic Issues",
             "1710",
             "1875",
-            "The stock of foreign direct investment by U.S. companies in Mexico stands at $109.7 billion, while reciprocal Mexican investment in the United States is $18 billion.",
         ),
         (
             "Stock of U.S. foreign direct investment in Mexico",
             "Bilateral Economic Issues",
             "1710",
             "1875",
-            "The stock of foreign direct investment by U.S. companies in Mexico stands at $109.7 billion, while reciprocal Mexican investment in the United States is $18 billion.",
         ),
         (
             "Mexico as the nation with free trade agreements with the most countries",
             "Bilateral Economic Issues",
             "2242",
             "2440",
-            "Mexico is a strong promoter of free trade, maintaining free trade agreements with the most countries of any nation in the world, including pacts with Japan, the EU, and many Latin American partners.",
         ),
         (
             "Pacific Rim countries that signed the CPTPP",
             "Bilateral Economic Issues",
             "2669",
             "2806",
-            "Eleven Pacific Rim countries, including Mexico, signed the renamed Comprehensive and Progressive Trans-Pacific Partnership March 8, 2018.",
         ),
-        (
-            "Combined population of the border region",
-            "U.S.-Mexico Border",
-            "3571",
-            "3657",
-            "The border region represents a combined population of approximately 15 million people.",
-        ),
+        ("Combined population of the border region", "U.S.-Mexico Border", "3571", "3657"),
         (
             "Meetings of the Binational Bridges and Border Crossings Group each year",
             "U.S.-Mexico Border",
             "4162",
             "4378",
-            "The multi-agency U.S.-Mexico Binational Bridges and Border Crossings Group meets three times a year to further joint initiatives that improve the efficiency of existing crossings and coordinate planning for new ones.",
         ),
-        (
-            "U.S. and Mexican border states",
-            "U.S.-Mexico Border",
-            "4379",
-            "4460",
-            "The ten U.S. and Mexican border states are active participants in these meetings.",
-        ),
+        ("U.S. and Mexican border states", "U.S.-Mexico Border", "4379", "4460"),
         (
             "Years of U.S.–Mexico telecommunications cooperation in the border area",
             "U.S.-Mexico Border",
             "5539",
             "5651",
-            "The two countries also have cooperated on telecommunications services in the border area for more than 50 years.",
         ),
         (
             "Fulbright in Mexico as one of the largest Fulbright programs in the world",
             "Educational and Cultural Exchanges",
             "7004",
             "7091",
-            "The Fulbright program, initiated in Mexico in 1948, is one of the largest in the world.",
         ),
         (
             "Students who have received Fulbright-García Robles scholarships since 1990",
             "Educational and Cultural Exchanges",
             "7092",
             "7304",
-            "Since the establishment of the binational Fulbright Commission in 1990 with joint U.S. and Mexican funding, more than 3,500 students on both sides of the border have received Fulbright-Garcia Robles scholarships.",
         ),
         (
             "U.S. appropriations under the Merida Initiative, 2008–2018",
             "U.S. Security Cooperation with Mexico",
             "7909",
             "8054",
-            "From 2008-2018, the United States has appropriated $2.8 billion in equipment, training and capacity building support under the Merida Initiative.",
         ),
+    ],
+    "figure-source": [
+        # New (#10): without --bind, every figure's numbers (see test_figure_source_by_value).
+        (
+            "",
+            "Meetings of the Binational Bridges and Border Crossings Group each year",
+            "3",
+            "value",
+            "meeting",
+        ),
+        ("", "U.S. and Mexican border states", "10", "value", "state"),
+        ("", "Pacific Rim countries that signed the CPTPP", "11", "value", "country"),
+        (
+            "",
+            "Years of U.S.–Mexico telecommunications cooperation in the border area",
+            "50",
+            "exclusive lower bound",
+            "",
+        ),
+        ("", "Active ports of entry on the U.S.–Mexico border", "55", "value", "port of entry"),
+        (
+            "",
+            "Share of Mexico's exports going to the United States, 2018",
+            "80",
+            "value",
+            "percent",
+        ),
+        ("", "Length of the U.S.–Mexico border", "2000", "value", "mile"),
+        (
+            "",
+            "Students who have received Fulbright-García Robles scholarships since 1990",
+            "3500",
+            "exclusive lower bound",
+            "person",
+        ),
+        ("", "Legal border crossings each day", "100000", "lower bound", "border crossing"),
+        (
+            "",
+            "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
+            "1000000",
+            "lower bound",
+            "person",
+        ),
+        (
+            "",
+            "Legal border crossings each day",
+            "1000000",
+            "exclusive upper bound",
+            "border crossing",
+        ),
+        ("", "U.S. citizens living in Mexico", "1500000", "value", "person"),
+        ("", "Combined population of the border region", "15000000", "value", "person"),
+        (
+            "",
+            "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
+            "1000000000",
+            "exclusive upper bound",
+            "person",
+        ),
+        ("", "Two-way U.S.–Mexico trade each day", "1700000000", "value", ""),
+        (
+            "",
+            "U.S. appropriations under the Merida Initiative, 2008–2018",
+            "2800000000",
+            "value",
+            "",
+        ),
+        ("", "Stock of Mexican investment in the United States", "18000000000", "value", ""),
+        ("", "Stock of U.S. foreign direct investment in Mexico", "109700000000", "value", ""),
+        ("", "Two-way U.S.–Mexico trade in goods and services, 2018", "678000000000", "value", ""),
     ],
     "fulbright": [
         ("1948", "1990", "Mexico, United States", "3500", "more than", "since 1990"),
@@ -519,10 +509,12 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ("USAID Mexico Page", "U.S. Agency for International Development"),
     ],
     "ibwc": [
-        ("U.S.–Mexico treaty creating the IBWC", "Mexico", "boundary preservation issues"),
-        ("U.S.–Mexico treaty creating the IBWC", "Mexico", "water resource issues"),
-        ("U.S.–Mexico treaty creating the IBWC", "United States", "boundary preservation issues"),
-        ("U.S.–Mexico treaty creating the IBWC", "United States", "water resource issues"),
+        # One row (#10): parties and responsibilities were a cross product of four rows.
+        (
+            "U.S.–Mexico treaty creating the IBWC",
+            "Mexico, United States",
+            "boundary preservation issues; water resource issues",
+        ),
     ],
     "merida-initiative": [
         ("aim", "cooperation between U.S. and Mexican law enforcement"),
@@ -546,56 +538,18 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ("works with", "prosecutors"),
     ],
     "mexico-organizations": [
-        (
-            "Asia-Pacific Economic Cooperation",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "International Energy Agency",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "International Maritime Organization",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "International Monetary Fund",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "Organization for Economic Cooperation and Development",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "Wassenaar Arrangement",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "World Bank",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "World Trade Organization",
-            "member",
-            "Mexico and the United States belong to a number of the same international organizations, including the Asia-Pacific Economic Cooperation (APEC) forum; Organization for Economic Cooperation and Development (OECD); International Energy Agency (IEA); International Monetary Fund (IMF); World Bank (WB); World Trade Organization (WTO); International Maritime Organization (IMO); and the Wassenaar Arrangement on conventional arms.",
-        ),
-        (
-            "Organization of American States",
-            "supporter",
-            "Mexico is a strong supporter of the United Nations (UN) and Organization of American States (OAS).",
-        ),
-        (
-            "United Nations",
-            "supporter",
-            "Mexico is a strong supporter of the United Nations (UN) and Organization of American States (OAS).",
-        ),
+        # The sentence column is now source: the sentence that states the membership, not
+        # those that mention the organization (#10).
+        ("Asia-Pacific Economic Cooperation", "member"),
+        ("International Energy Agency", "member"),
+        ("International Maritime Organization", "member"),
+        ("International Monetary Fund", "member"),
+        ("Organization for Economic Cooperation and Development", "member"),
+        ("Wassenaar Arrangement", "member"),
+        ("World Bank", "member"),
+        ("World Trade Organization", "member"),
+        ("Organization of American States", "supporter"),
+        ("United Nations", "supporter"),
     ],
     "mexico-rankings": [
         ("export market for natural gas", "1", "United States", "", "2018"),
@@ -711,45 +665,32 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
         ("mxd:wto", "World Trade Organization", "WTO", "wd:Q7825"),
     ],
     "special-301": [
+        # One row (#10): the challenges joined, not one row per challenge.
         (
             "2018 U.S. Trade Representative Special 301 Report",
             "Office of the U.S. Trade Representative",
             "Mexico",
             "Watch List",
             "2018",
-            "IPR enforcement",
+            "IPR enforcement; counterfeit goods; ineffective IP enforcement; long-awaited updates to Mexico's copyright and enforcement laws; online piracy",
+        ),
+    ],
+    "trilateral-cooperation": [
+        # New (#10): what the three countries do together.
+        (
+            "Trilateral agreement to expand trusted traveler programs",
+            "agreement",
+            "expanding trusted traveler programs",
         ),
         (
-            "2018 U.S. Trade Representative Special 301 Report",
-            "Office of the U.S. Trade Representative",
-            "Mexico",
-            "Watch List",
-            "2018",
-            "counterfeit goods",
+            "U.S.–Canada–Mexico cooperation on hemispheric and global challenges",
+            "cooperation",
+            "hemispheric and global challenges; managing trans-border infectious diseases; transnational organized crime",
         ),
         (
-            "2018 U.S. Trade Representative Special 301 Report",
-            "Office of the U.S. Trade Representative",
-            "Mexico",
-            "Watch List",
-            "2018",
-            "ineffective IP enforcement",
-        ),
-        (
-            "2018 U.S. Trade Representative Special 301 Report",
-            "Office of the U.S. Trade Representative",
-            "Mexico",
-            "Watch List",
-            "2018",
-            "long-awaited updates to Mexico's copyright and enforcement laws",
-        ),
-        (
-            "2018 U.S. Trade Representative Special 301 Report",
-            "Office of the U.S. Trade Representative",
-            "Mexico",
-            "Watch List",
-            "2018",
-            "online piracy",
+            "United States-Mexico-Canada Agreement",
+            "trade agreement",
+            "the needs of the twenty-first century economy",
         ),
     ],
     "us-exports": [
@@ -777,21 +718,351 @@ EXPECTED: dict[str, list[tuple[str, ...]]] = {
     ],
 }
 
+#: The sentences each row's source column joins, in document order, by sentence id (the
+#: row's statements are in those sentences' named graphs; figures cite theirs).
+SOURCES: dict[str, list[tuple[str, ...]]] = {
+    "agreements": [
+        ("p07s3",),
+        ("p07s1",),
+        ("p07s1",),
+        ("p07s1",),
+        ("p07s3",),
+        ("p38s1",),
+        ("p11s2",),
+        ("p12s2",),
+        ("p11s3",),
+        ("p06s2",),
+    ],
+    "areas-of-cooperation": [
+        ("p06s1",),
+        ("p06s1",),
+        ("p06s1",),
+        ("p10s2",),
+        ("p10s2",),
+        ("p10s2",),
+        ("p10s2",),
+        ("p10s2",),
+        ("p10s2",),
+        ("p10s6",),
+        ("p10s2",),
+        ("p11s1",),
+        ("p11s2",),
+        ("p11s2",),
+        ("p11s1",),
+        ("p11s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p12s1",),
+        ("p12s3",),
+    ],
+    "border-facts": [
+        ("p03s2",),
+        ("p10s1",),
+        ("p03s4",),
+        ("p03s2",),
+    ],
+    "border-mechanisms": [
+        ("p10s6",),
+        ("p11s2",),
+        ("p11s2",),
+        ("p11s2",),
+        ("p11s2",),
+        ("p11s2",),
+        ("p12s2",),
+    ],
+    "dollar-figures": [
+        ("p05s2",),
+        ("p05s7",),
+        ("p05s7",),
+        ("p18s3",),
+        ("p03s4",),
+    ],
+    "embassy": [
+        ("p24s1",),
+    ],
+    "exchange-program-targets": [
+        ("p14s2",),
+        ("p14s2",),
+        ("p14s3",),
+        ("p14s2",),
+        ("p14s2",),
+        ("p14s4",),
+        ("p14s4",),
+    ],
+    "exchange-programs": [
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+        ("p14s4",),
+    ],
+    "fact-provenance": [
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s2",),
+        ("p03s4",),
+        ("p03s4",),
+        ("p03s5",),
+        ("p03s5",),
+        ("p05s1",),
+        ("p05s1",),
+        ("p05s2",),
+        ("p05s4",),
+        ("p05s5",),
+        ("p05s5",),
+        ("p05s5",),
+        ("p05s7",),
+        ("p05s7",),
+        ("p07s1",),
+        ("p07s3",),
+        ("p10s1",),
+        ("p10s4",),
+        ("p10s5",),
+        ("p12s1",),
+        ("p16s1",),
+        ("p16s2",),
+        ("p18s3",),
+    ],
+    "figure-source": [
+        ("p10s4",),
+        ("p10s5",),
+        ("p07s3",),
+        ("p12s1",),
+        ("p03s2",),
+        ("p05s4",),
+        ("p03s2",),
+        ("p16s2",),
+        ("p03s4",),
+        ("p03s2",),
+        ("p03s4",),
+        ("p03s5",),
+        ("p10s1",),
+        ("p03s2",),
+        ("p03s4",),
+        ("p18s3",),
+        ("p05s7",),
+        ("p05s7",),
+        ("p05s2",),
+    ],
+    "fulbright": [
+        ("p16s1", "p16s2"),
+    ],
+    "further-information": [
+        ("p26s1",),
+        ("p37s1",),
+        ("p36s1",),
+        ("p32s1",),
+        ("p29s1",),
+        ("p34s1",),
+        ("p33s1",),
+        ("p30s1",),
+        ("p35s1",),
+        ("p38s1",),
+        ("p31s1",),
+        ("p27s1",),
+        ("p28s1",),
+    ],
+    "ibwc": [
+        ("p11s3",),
+    ],
+    "merida-initiative": [
+        ("p18s2",),
+        ("p18s2",),
+        ("p18s1",),
+        ("p18s1",),
+        ("p18s1",),
+        ("p18s1",),
+        ("p18s3",),
+        ("p18s1",),
+        ("p18s1",),
+        ("p18s3",),
+        ("p18s3", "p18s6"),
+        ("p18s6",),
+        ("p18s3", "p18s6"),
+        ("p18s2",),
+        ("p18s2",),
+        ("p18s2",),
+    ],
+    "mexico-organizations": [
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s1",),
+        ("p21s1",),
+    ],
+    "mexico-rankings": [
+        ("p05s5",),
+        ("p05s5",),
+        ("p03s5",),
+        ("p07s1",),
+        ("p05s1",),
+        ("p05s5",),
+        ("p05s1",),
+    ],
+    "pacific-alliance": [
+        ("p07s2",),
+    ],
+    "programs-agencies-targets": [
+        ("p15s2",),
+        ("p18s3",),
+        ("p18s6",),
+        ("p07s2",),
+        ("p07s2",),
+        ("p07s2",),
+        ("p07s2",),
+        ("p14s1",),
+        ("p19s1", "p19s2"),
+    ],
+    "qualified-figures": [
+        ("p16s1",),
+        ("p10s1",),
+        ("p05s4",),
+        ("p03s4",),
+        ("p16s2",),
+        ("p12s1",),
+        ("p03s2",),
+        ("p03s4",),
+    ],
+    "shared-organizations": [
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+        ("p21s2",),
+    ],
+    "special-301": [
+        ("p08s2", "p08s3", "p08s4"),
+    ],
+    "trilateral-cooperation": [
+        ("p38s1",),
+        ("p06s1",),
+        ("p06s2",),
+    ],
+    "us-exports": [
+        ("p05s5",),
+        ("p05s5",),
+        ("p05s5",),
+        ("p05s6",),
+        ("p05s6",),
+        ("p05s6",),
+        ("p05s6",),
+        ("p05s6",),
+    ],
+    "usaid-programs": [
+        ("p19s1", "p19s2"),
+        ("p19s1", "p19s2"),
+        ("p19s1", "p19s2"),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def sentence_text(bundled_store: MxStore) -> dict[str, str]:
+    """The text of each source sentence, by sentence id (``p14s4``)."""
+    result = run_query(
+        bundled_store, "SELECT ?s ?text { ?s a mx:SourceSentence ; oa:hasSelector/oa:exact ?text }"
+    )
+    assert isinstance(result, SelectResult)
+    return {cell(row[0]).removeprefix("mxd:"): cell(row[1]) for row in result.rows}
+
 
 def test_every_named_query_has_expected_rows() -> None:
     names = {query.name for query in list_named_queries()}
-    assert names == set(EXPECTED)
-    assert len(names) >= 15
+    assert names == set(EXPECTED) == set(SOURCES)
+    assert len(names) >= 24
+    for name, rows in EXPECTED.items():
+        assert len(SOURCES[name]) == len(rows), name
 
 
 @pytest.mark.parametrize("query", list_named_queries(), ids=lambda q: q.name)
-def test_named_query_answer(bundled_store: MxStore, query) -> None:  # type: ignore[no-untyped-def]
+def test_named_query_answer(bundled_store: MxStore, sentence_text, query) -> None:  # type: ignore[no-untyped-def]
     assert query.title and query.question and query.description
     result = run_query(bundled_store, query.sparql)
     assert isinstance(result, SelectResult)
     rows = [tuple(cell(term) for term in row) for row in result.rows]
-    expected = EXPECTED[query.name]
+    expected = [
+        (*row, " | ".join(sentence_text[s] for s in sources))
+        for row, sources in zip(EXPECTED[query.name], SOURCES[query.name], strict=True)
+    ]
     if "ORDER BY" in query.sparql.split("WHERE", 1)[-1].rsplit("}", 1)[-1]:
         assert rows == expected
     else:
         assert sorted(rows) == sorted(expected)
+
+
+@pytest.mark.parametrize("query", list_named_queries(), ids=lambda q: q.name)
+def test_every_row_quotes_its_source(bundled_store: MxStore, sentence_text, query) -> None:  # type: ignore[no-untyped-def]
+    """The last column is ``source``: in every row, whole sentences of the fact sheet (#10)."""
+    result = run_query(bundled_store, query.sparql)
+    assert isinstance(result, SelectResult)
+    assert str(result.variables[-1]).lstrip("?") == "source"
+    assert result.rows
+    sentences = set(sentence_text.values())
+    for row in result.rows:
+        source = cell(row[-1])
+        assert source
+        assert all(part in sentences for part in source.split(" | ")), source
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "2800000000",
+            [("U.S. appropriations under the Merida Initiative, 2008–2018", "value", "p18s3")],
+        ),
+        (
+            "$2.8 billion",
+            [("U.S. appropriations under the Merida Initiative, 2008–2018", "value", "p18s3")],
+        ),
+        ("2,000", [("Length of the U.S.–Mexico border", "value", "p03s2")]),
+        ("15 million people", [("Combined population of the border region", "value", "p10s1")]),
+        (
+            "3500",
+            [
+                (
+                    "Students who have received Fulbright-García Robles scholarships since 1990",
+                    "exclusive lower bound",
+                    "p16s2",
+                )
+            ],
+        ),
+        (
+            '"1000000"^^xsd:integer',
+            [
+                (
+                    "Americans whose lives and livelihoods U.S.–Mexico relations directly affect",
+                    "lower bound",
+                    "p03s2",
+                ),
+                ("Legal border crossings each day", "exclusive upper bound", "p03s4"),
+            ],
+        ),
+        ("no number", []),
+    ],
+)
+def test_figure_source_by_value(
+    bundled_store: MxStore, sentence_text, value: str, expected
+) -> None:  # type: ignore[no-untyped-def]
+    """``--bind value=...`` matches values and bounds by number, read from text (#10)."""
+    query = next(q for q in list_named_queries() if q.name == "figure-source")
+    result = run_query(bundled_store, query.sparql, bindings={"value": parse_term(value)})
+    assert isinstance(result, SelectResult)
+    rows = [(cell(row[1]), cell(row[3]), cell(row[-1])) for row in result.rows]
+    assert rows == [(figure, kind, sentence_text[s]) for figure, kind, s in expected]
