@@ -455,3 +455,12 @@ def test_stats_past_its_limit_says_how_big_the_graph_is_and_how_to_allow_it(
         r"SECONDS, or --timeout 0 for no limit\n",
         err,
     )
+
+
+def test_describe_an_unknown_name_falls_back_to_search(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "describe", "high-level border committee")
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: no entity named 'high-level border committee'; the search finds: Executive "
+        "Steering Committee for 21st Century Border Management (mxd:executive-steering-committee)\n"
+    )

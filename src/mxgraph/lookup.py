@@ -35,7 +35,7 @@ from mxgraph.backend import (
     values_block,
 )
 from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
-from mxgraph.errors import MxGraphError
+from mxgraph.errors import EntityNotFound, MxGraphError
 from mxgraph.inverses import Inverses, load_inverses
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, TIME, WD, curie
 from mxgraph.provenance import Citation, Statement, statement_sources
@@ -319,7 +319,10 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
     ('mxd:p19s1', ...)
     """
     backend = as_backend(source)
-    entity = resolve_entity(backend, name)
+    try:
+        entity = resolve_entity(backend, name)
+    except EntityNotFound as error:
+        raise _with_search_hits(backend, name, error) from None
     check_deadline(backend)
     incoming = backend.select(_INCOMING_QUERY, {"e": ox.NamedNode(entity.iri)}).rows
     in_relations: list[Relation] = []
@@ -392,6 +395,24 @@ def describe_entity(source: Source, name: str) -> EntityDescription:
             )
         ),
     )
+
+
+def _with_search_hits(backend: SparqlBackend, name: str, error: EntityNotFound) -> EntityNotFound:
+    """A name no entity has: when its close spellings suggest nothing, the search's best
+    matches for its words (``high-level border committee``: the Executive Steering
+    Committee, whose description says high-level committee)."""
+    hits = search_entities(backend, name, limit=3).hits
+    if not hits:
+        return error
+    shown = "; ".join(f"{hit.entity.label} ({hit.entity.curie})" for hit in hits)
+    message = f"no entity named {name.strip()!r}; the search finds: {shown}"
+    _, close, spellings = str(error).partition("; did you mean: ")
+    if close:
+        found = {hit.entity.curie for hit in hits}
+        others = [s for s in spellings.split(", ") if s.rpartition("(")[2].rstrip(")") not in found]
+        if others:
+            message += f"; close spellings: {', '.join(others)}"
+    return EntityNotFound(message)
 
 
 def _one_per_link(relations: list[Relation], links: Inverses) -> list[Relation]:
