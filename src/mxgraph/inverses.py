@@ -15,11 +15,17 @@ from the ontology (``owl:inverseOf``, ``owl:SymmetricProperty``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from mxgraph.backend import Source, as_backend
+
+if TYPE_CHECKING:
+    from mxgraph.provenance import Citation
+    from mxgraph.resolve import TermRef
 
 _PAIRS = """
 SELECT ?p ?q ?symmetric WHERE {
@@ -57,3 +63,46 @@ def load_inverses(source: Source) -> Inverses:
             else:
                 inverses[p.value] = q.value
     return Inverses(inverses, frozenset(symmetric))
+
+
+class Linked(Protocol):
+    """A shown link: its relation, the sentences that state it, whether it runs both ways."""
+
+    @property
+    def relation(self) -> TermRef: ...
+
+    @property
+    def sources(self) -> tuple[Citation, ...]: ...
+
+    @property
+    def two_way(self) -> bool: ...
+
+
+L = TypeVar("L", bound=Linked)
+
+
+def one_per_link(
+    items: Sequence[L],
+    links: Inverses,
+    outgoing: Callable[[L], bool],
+    key: Callable[[L, str], Hashable],
+) -> list[L]:
+    """``items`` with each link stated both ways kept once, as its outgoing item.
+
+    ``key(item, predicate)`` identifies the link an item shows, with its relation
+    replaced by ``predicate``: an incoming item whose inverse key is an outgoing
+    item's key is the same link; its sources join the outgoing item, which is
+    marked two-way when the relation is symmetric (``←cooperates with→``).
+    """
+    index = {key(item, item.relation.iri): i for i, item in enumerate(items) if outgoing(item)}
+    kept: list[Any] = list(items)
+    dropped: set[int] = set()
+    for i, item in enumerate(items):
+        inverse = None if outgoing(item) else links.inverse_of(item.relation.iri)
+        twin = index.get(key(item, inverse)) if inverse else None
+        if twin is None:
+            continue
+        sources = tuple(sorted(set(kept[twin].sources) | set(item.sources)))
+        kept[twin] = replace(kept[twin], sources=sources, two_way=links.is_symmetric(inverse or ""))
+        dropped.add(i)
+    return [item for i, item in enumerate(kept) if i not in dropped]

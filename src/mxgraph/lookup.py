@@ -36,7 +36,7 @@ from mxgraph.backend import (
 )
 from mxgraph.direction import Direction as Direction  # re-exported: lookup.Direction
 from mxgraph.errors import EntityNotFound, MxGraphError
-from mxgraph.inverses import Inverses, load_inverses
+from mxgraph.inverses import Inverses, load_inverses, one_per_link
 from mxgraph.namespaces import DCT, MX, OWL, RDF, SCHEMA, SKOS, TIME, WD, curie
 from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.query import Term
@@ -416,25 +416,13 @@ def _with_search_hits(backend: SparqlBackend, name: str, error: EntityNotFound) 
 
 
 def _one_per_link(relations: list[Relation], links: Inverses) -> list[Relation]:
-    """The relations with each link stated both ways kept once: an incoming relation whose
-    inverse is also stated outgoing (``←run by—`` beside ``—runs→``) goes, its sources join
-    the outgoing one, which is marked two-way when the property is symmetric."""
-    outgoing = {
-        (r.relation.iri, r.other.iri): index
-        for index, r in enumerate(relations)
-        if r.direction is Direction.OUT
-    }
-    kept = list(relations)
-    dropped: set[int] = set()
-    for index, r in enumerate(relations):
-        inverse = links.inverse_of(r.relation.iri) if r.direction is Direction.IN else None
-        twin = outgoing.get((inverse, r.other.iri)) if inverse else None
-        if twin is None:
-            continue
-        merged = tuple(sorted(set(kept[twin].sources) | set(r.sources)))
-        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(inverse or ""))
-        dropped.add(index)
-    return [r for index, r in enumerate(kept) if index not in dropped]
+    """Each link stated both ways once (``←run by—`` beside ``—runs→`` goes)."""
+    return one_per_link(
+        relations,
+        links,
+        lambda r: r.direction is Direction.OUT,
+        lambda r, predicate: (predicate, r.other.iri),
+    )
 
 
 def _relation_order(relation: Relation) -> tuple[bool, str, str, str]:
@@ -678,23 +666,13 @@ def neighbors(
 
 
 def _one_neighbor_per_link(found: list[Neighbor], links: Inverses) -> list[Neighbor]:
-    """Each link stated both ways once (see :func:`_one_per_link`)."""
-    outgoing = {
-        (n.depth, n.via.iri, n.relation.iri, n.entity.iri): index
-        for index, n in enumerate(found)
-        if n.direction is Direction.OUT
-    }
-    kept = list(found)
-    dropped: set[int] = set()
-    for index, n in enumerate(found):
-        inverse = links.inverse_of(n.relation.iri) if n.direction is Direction.IN else None
-        twin = outgoing.get((n.depth, n.via.iri, inverse, n.entity.iri)) if inverse else None
-        if twin is None:
-            continue
-        merged = tuple(sorted(set(kept[twin].sources) | set(n.sources)))
-        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(inverse or ""))
-        dropped.add(index)
-    return [n for index, n in enumerate(kept) if index not in dropped]
+    """Each link stated both ways once (see :func:`~mxgraph.inverses.one_per_link`)."""
+    return one_per_link(
+        found,
+        links,
+        lambda n: n.direction is Direction.OUT,
+        lambda n, predicate: (n.depth, n.via.iri, predicate, n.entity.iri),
+    )
 
 
 def _add_label(table: dict[str, list[ox.Literal]], iri: str, label: Term | None) -> None:

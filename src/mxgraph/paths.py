@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from mxgraph.backend import Source, SparqlBackend, as_backend, check_deadline, values_block
 from mxgraph.errors import MxGraphError
-from mxgraph.inverses import Inverses, load_inverses
+from mxgraph.inverses import Inverses, load_inverses, one_per_link
 from mxgraph.namespaces import MX, RDF
 from mxgraph.provenance import Citation, Statement, statement_sources
 from mxgraph.resolve import (
@@ -711,21 +711,12 @@ def _with_sources(backend: SparqlBackend, paths: list[Path]) -> list[Path]:
 def _one_per_link(
     relations: list[StepRelation], links: Inverses | None
 ) -> tuple[StepRelation, ...]:
-    """A backward relation whose inverse is also stated forward goes (its sources join the
-    forward one, marked two-way when the relation is symmetric)."""
+    """Each link of a step stated both ways once (see :func:`~mxgraph.inverses.one_per_link`)."""
     if links is None:
         return tuple(relations)
-    forward = {r.relation.iri: index for index, r in enumerate(relations) if r.forward}
-    kept, dropped = list(relations), set()
-    for index, r in enumerate(relations):
-        inverse = None if r.forward else links.inverse_of(r.relation.iri)
-        twin = forward.get(inverse) if inverse else None
-        if twin is None:
-            continue
-        merged = tuple(sorted(set(kept[twin].sources) | set(r.sources)))
-        kept[twin] = replace(kept[twin], sources=merged, two_way=links.is_symmetric(r.relation.iri))
-        dropped.add(index)
-    return tuple(r for index, r in enumerate(kept) if index not in dropped)
+    return tuple(
+        one_per_link(relations, links, lambda r: r.forward, lambda r, predicate: predicate)
+    )
 
 
 def _paths_in_label_order(
