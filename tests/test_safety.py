@@ -10,26 +10,13 @@ from mxgraph.safety import check_query
 from mxgraph.store import MxStore
 
 from .conftest import Listener
-
-
-def _network_queries(url: str) -> list[str]:
-    return [
-        f"SELECT * {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
-        f"SELECT * {{ ?s ?p ?o OPTIONAL {{ SERVICE SILENT <{url}/sparql> {{ ?s ?q ?r }} }} }}",
-        f"select * {{ service<{url}/sparql>{{?s ?p ?o}} }}",
-        f"SELECT * FROM <{url}/x> {{ ?s ?p ?o }}",
-        f"SELECT * FROM NAMED <{url}/x> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-        "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }",
-        f"LOAD <{url}/data.ttl>",
-        f"LOAD SILENT <{url}/data.ttl> INTO GRAPH <http://example.org/g>",
-        f"PREFIX r: <{url}/>\nSELECT * {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
-    ]
+from .test_offline import refused_network_queries
 
 
 def test_network_access_is_refused_and_nothing_connects(
     tiny_store: MxStore, listener: Listener
 ) -> None:
-    for sparql in _network_queries(listener.url):
+    for sparql in refused_network_queries(listener.url):
         with pytest.raises(QueryRefused):
             run_query(tiny_store, sparql)
         with pytest.raises(QueryRefused):
