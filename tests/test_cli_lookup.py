@@ -227,7 +227,7 @@ def test_path_and_neighbors_print_the_sentence_under_each_relation(runner: CliRu
         "    Mexico ←cooperates with→ Canada",
         '      mxd:p06s1 [1877–2103] "The United States, Canada, and Mexico cooperate on '
         "hemispheric and global challenges, such as managing trans-border infectious diseases "
-        'and seeking greater cooperation to respond to challenges of transnational organized '
+        "and seeking greater cooperation to respond to challenges of transnational organized "
         'crime."',
     ]
 
