@@ -31,6 +31,7 @@ from mxgraph.query import AskResult, SelectResult, list_named_queries, run_query
 from mxgraph.remote import RemoteEndpoint
 from mxgraph.store import open_store
 
+from .conftest import serve_http
 from .servers import VIRTUOSO_MAX_ROWS, Server, free_port, start_oxigraph
 from .test_resolve import HOSTILE_NAMES
 
@@ -466,8 +467,7 @@ ASK_TRUE = b'{"head": {}, "boolean": true}'
 @pytest.fixture(scope="module")
 def odd_server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 that misbehaves by path (see each branch)."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -527,18 +527,7 @@ def odd_server() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-
-        def handle_error(self, request: object, client_address: object) -> None:
-            pass  # a client that gave up (the dripping answer) is no failure here
-
-    server = Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    yield from serve_http(Handler)
 
 
 def test_a_dripping_server_cannot_outlast_the_time_limit(
