@@ -126,6 +126,9 @@ def _memory_error(limit: int) -> MemoryLimitExceeded:
 
 
 def _silence_stderr() -> None:  # pragma: no cover - runs in the child
+    import faulthandler
+
+    faulthandler.disable()  # it writes to a copy of stderr of its own (pytest enables it)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
