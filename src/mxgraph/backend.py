@@ -110,6 +110,20 @@ def is_true(value: Term | None) -> bool:
     return isinstance(value, ox.Literal) and value.value in ("true", "1")
 
 
+def int_value(term: object) -> int | None:
+    """A result value as an int (a count, an offset); None when it is none.
+
+    >>> int_value(ox.Literal(12)), int_value(ox.Literal("twelve")), int_value(None)
+    (12, None, None)
+    """
+    if isinstance(term, ox.Literal):
+        try:
+            return int(term.value)
+        except ValueError:
+            return None
+    return None
+
+
 def values_block(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
     """A ``VALUES ?variable { ... }`` block; each term is written in its escaped N-Triples form.
 

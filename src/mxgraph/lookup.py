@@ -31,6 +31,7 @@ from mxgraph.backend import (
     SparqlBackend,
     as_backend,
     check_deadline,
+    int_value,
     is_true,
     values_block,
 )
@@ -274,18 +275,9 @@ def _node_triples(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, _Nod
                     found.append(label)
         if isinstance(o, ox.NamedNode) and isinstance(exact, ox.Literal) and is_true(sentence):
             triples.citations[o.value] = Citation(
-                _integer(start), _integer(end), EntityRef.of(o.value), exact.value
+                int_value(start), int_value(end), EntityRef.of(o.value), exact.value
             )
     return nodes
-
-
-def _integer(term: Term | None) -> int | None:
-    if isinstance(term, ox.Literal):
-        try:
-            return int(term.value)
-        except ValueError:
-            return None
-    return None
 
 
 def _number(term: Term | None) -> Number | None:
@@ -1118,7 +1110,7 @@ def _counted(rows: Sequence[tuple[Term | None, ...]]) -> list[tuple[TermRef, int
     labels: dict[str, list[ox.Literal]] = {}
     for iri, n, label in rows:
         if isinstance(iri, ox.NamedNode):
-            counts[iri.value] = _integer(n) or 0
+            counts[iri.value] = int_value(n) or 0
             found = labels.setdefault(iri.value, [])
             if isinstance(label, ox.Literal):
                 found.append(label)

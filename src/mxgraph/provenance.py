@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mxgraph.backend import Source, as_backend, values_block
+from mxgraph.backend import Source, as_backend, int_value, values_block
 from mxgraph.resolve import EntityRef
 
 #: A statement between two nodes, as three IRIs (subject, predicate, object).
@@ -115,15 +115,6 @@ def citations(source: Source, sentences: Sequence[str]) -> dict[str, Citation]:
         for sentence, exact, begin, end in backend.select(sparql).rows:
             if isinstance(sentence, ox.NamedNode) and isinstance(exact, ox.Literal):
                 cited[sentence.value] = Citation(
-                    _offset(begin), _offset(end), EntityRef.of(sentence.value), exact.value
+                    int_value(begin), int_value(end), EntityRef.of(sentence.value), exact.value
                 )
     return cited
-
-
-def _offset(term: object) -> int | None:
-    if isinstance(term, ox.Literal):
-        try:
-            return int(term.value)
-        except ValueError:
-            return None
-    return None

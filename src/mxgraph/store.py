@@ -138,15 +138,7 @@ class MxStore:
 
     def load_bytes(self, data: bytes, name: str, spec: RdfFormatSpec | None = None) -> int:
         """Add RDF given as bytes (named ``name`` in errors); returns the triples read."""
-        spec = spec or rdf_format_for_path(name)
-        if spec.oxigraph == ox.RdfFormat.RDF_XML:
-            refuse_xml_entities(data, name)
-        try:
-            quads = list(ox.parse(data, spec.oxigraph))
-        except SyntaxError as error:
-            raise rdf_syntax_error(name, error) from None
-        except MemoryError as error:
-            raise too_large_token(name, error) from None
+        quads = _parse_bytes(data, name, spec or rdf_format_for_path(name))
         self._add_quads(quads)
         return len(quads)
 
@@ -216,23 +208,28 @@ def _parsed_in_child(
     source: Path | bytes, name: str, spec: RdfFormatSpec, deadline: Deadline
 ) -> Iterator[ox.Quad]:
     """The quads of a file or of bytes, parsed in a child that the deadline bounds."""
-    if spec.oxigraph == ox.RdfFormat.RDF_XML and isinstance(source, bytes):
-        refuse_xml_entities(source, name)
 
     def parse() -> bytes:
         if isinstance(source, Path):
             quads = list(_parse_file(source, spec))
         else:
-            try:
-                quads = list(ox.parse(source, spec.oxigraph))
-            except SyntaxError as error:
-                raise rdf_syntax_error(name, error) from None
-            except MemoryError as error:
-                raise too_large_token(name, error) from None
+            quads = _parse_bytes(source, name, spec)
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
     nquads = run_in_child(parse, deadline)
     return ox.parse(nquads, ox.RdfFormat.N_QUADS) if nquads else iter(())
+
+
+def _parse_bytes(data: bytes, name: str, spec: RdfFormatSpec) -> list[ox.Quad]:
+    """Parse RDF given as bytes (named ``name`` in errors), refusing XML entity declarations."""
+    if spec.oxigraph == ox.RdfFormat.RDF_XML:
+        refuse_xml_entities(data, name)
+    try:
+        return list(ox.parse(data, spec.oxigraph))
+    except SyntaxError as error:
+        raise rdf_syntax_error(name, error) from None
+    except MemoryError as error:
+        raise too_large_token(name, error) from None
 
 
 def _parse_file(path: Path, spec: RdfFormatSpec) -> Iterator[ox.Quad]:
