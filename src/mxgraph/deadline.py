@@ -204,14 +204,10 @@ def _child(
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         try:
             message = _OK + work()
-        except MemoryError:
-            error = (
-                _memory_error(limit) if limit is not None else MemoryLimitExceeded("out of memory")
-            )
-            message = (
-                _ERROR + json.dumps({"type": type(error).__name__, "message": str(error)}).encode()
-            )
-        except BaseException as error:  # everything goes back to the parent
+        except BaseException as raised:  # everything goes back to the parent
+            error: BaseException = raised
+            if isinstance(raised, MemoryError):  # Python's own allocation past the cap
+                error = _memory_error(limit) if limit else MemoryLimitExceeded("out of memory")
             kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
             detail = str(error) or type(error).__name__
             message = _ERROR + json.dumps({"type": kind, "message": detail}).encode()
