@@ -15,11 +15,14 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from mxgraph.errors import EndpointError, MxGraphError
 from mxgraph.remote import RemoteEndpoint
+
+T = TypeVar("T")
 
 #: Namespace of the IRIs given to blank nodes (RDF 1.1 skolem IRIs).
 GENID = "https://w3id.org/mxgraph/.well-known/genid/"
@@ -194,8 +197,7 @@ def push_source_graphs(
         # One update drops them all (one request, not one per sentence).
         endpoint.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in grounded))
         pending = [(name, t) for name, triples in grounded.items() for t in triples]
-        for index in range(0, len(pending), UPDATE_BATCH):
-            batch = pending[index : index + UPDATE_BATCH]
+        for batch in _batches(pending, UPDATE_BATCH):
             body = "\n".join(
                 f"GRAPH {ox.NamedNode(name)} {{ {t.subject} {t.predicate} {t.object} }}"
                 for name, t in batch
@@ -218,9 +220,9 @@ def push_source_graphs(
     return total
 
 
-def _batches(triples: Sequence[ox.Triple], size: int) -> Iterable[Sequence[ox.Triple]]:
-    for index in range(0, len(triples), size):
-        yield triples[index : index + size]
+def _batches(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
 
 
 def _send_updates(
