@@ -12,7 +12,7 @@ import mxgraph
 
 MODULES = sorted(
     info.name
-    for info in pkgutil.iter_modules(mxgraph.__path__, "mxgraph.")
+    for info in pkgutil.walk_packages(mxgraph.__path__, "mxgraph.")
     if info.name != "mxgraph.__main__"
 )
 
