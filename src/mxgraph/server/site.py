@@ -38,13 +38,26 @@ from typing import TypeVar
 
 from mxgraph.backend import LocalBackend
 from mxgraph.deadline import Deadline
+from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import MX, MXD
+from mxgraph.query import GraphResult, QueryResult, SelectResult, UpdateResult, run_query
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
 
 #: The base every mxgraph IRI starts with; a page's path is the rest of the IRI.
 IRI_BASE = "https://w3id.org/mxgraph/"
+
+#: Sent with every response: pages load scripts, styles and images from this server only,
+#: submit forms to it only, and cannot be framed; nothing is fetched from another host.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class ResultTooLarge(MxGraphError):
+    """A query's answer has more rows (or triples) than ``--max-rows``: refused, never cut."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,34 @@ class Site:
     def backend(self) -> LocalBackend:
         """A backend for one request: its queries share one deadline of ``config.timeout``."""
         return LocalBackend(self.store, Deadline.start(self.config.timeout or None))
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a user's SPARQL query as ``mxgraph query`` does: checked, walled, time-limited.
+
+        Updates, SERVICE and LOAD are refused (:class:`~mxgraph.errors.QueryRefused`);
+        past ``config.timeout`` :class:`~mxgraph.errors.QueryTimeout` is raised; an
+        answer longer than ``config.max_rows`` raises :class:`ResultTooLarge`.
+        Blocking: call it through :meth:`call`.
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(), ServeConfig(max_rows=2))
+        >>> len(site.query("SELECT ?c { ?c a mx:Country } LIMIT 2"))
+        2
+        >>> site.query("SELECT ?c { ?c a mx:Country }")
+        Traceback (most recent call last):
+        ...
+        mxgraph.server.site.ResultTooLarge: the answer has more than 2 rows (--max-rows 2); ...
+        """
+        result = run_query(self.store, sparql, timeout=self.config.timeout or None)
+        assert not isinstance(result, UpdateResult)  # updates are refused above
+        size = len(result) if isinstance(result, SelectResult | GraphResult) else 0
+        if size > self.config.max_rows:
+            unit = "rows" if isinstance(result, SelectResult) else "triples"
+            raise ResultTooLarge(
+                f"the answer has more than {self.config.max_rows:,} {unit} "
+                f"(--max-rows {self.config.max_rows}); add a LIMIT or narrow the query"
+            )
+        return result
 
     async def call(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
         """Run blocking ``fn(*args, **kwargs)`` in a worker thread, off the event loop."""
