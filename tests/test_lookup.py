@@ -7,19 +7,15 @@ from pathlib import Path
 import pytest
 
 from mxgraph.backend import LocalBackend
+from mxgraph.describe import describe_entity
+from mxgraph.direction import Direction
 from mxgraph.errors import AmbiguousEntity, EntityNotFound, MxGraphError
-from mxgraph.lookup import (
-    SCORES,
-    Direction,
-    describe_entity,
-    graph_stats,
-    match_score,
-    neighbors,
-    search_entities,
-)
 from mxgraph.lookup_format import amount
+from mxgraph.neighbors import neighbors
 from mxgraph.resolve import load_entity_index
 from mxgraph.resources import source_text_path
+from mxgraph.search import SCORES, match_score, search_entities
+from mxgraph.stats import graph_stats
 from mxgraph.store import MxStore, open_store
 
 from .test_resolve import HOSTILE_NAMES
@@ -368,6 +364,26 @@ def test_package_exports_lookups_lazily() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_each_lookup_module_imports_only_its_own_lookup() -> None:
+    """describe, neighbors, search and stats each live in their own module; the old
+    mxgraph.lookup re-exports them for library users."""
+    import subprocess
+    import sys
+
+    import mxgraph.lookup
+
+    lookups = ("mxgraph.describe", "mxgraph.neighbors", "mxgraph.search", "mxgraph.stats")
+    for module in lookups:
+        code = (
+            f"import sys, {module}; "
+            f"print(sorted(m for m in {lookups!r} + ('mxgraph.lookup',) if m in sys.modules))"
+        )
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.stdout.strip() == str([module])
+    assert mxgraph.lookup.describe_entity is describe_entity
+    assert mxgraph.lookup.graph_stats is graph_stats
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -379,8 +395,8 @@ def test_search_prefilter_changes_no_answer(
     store: MxStore, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The store drops texts lacking a searched word; the hits are those of a full scan."""
-    import mxgraph.lookup
+    import mxgraph.search
 
     filtered = search_entities(store, text, limit=50)
-    monkeypatch.setattr(mxgraph.lookup, "_text_filter", lambda query: "")
+    monkeypatch.setattr(mxgraph.search, "_text_filter", lambda query: "")
     assert filtered == search_entities(store, text, limit=50)

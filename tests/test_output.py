@@ -175,8 +175,8 @@ def test_table_is_plain_unless_coloured() -> None:
 
 
 def test_report_tables_fit_the_terminal_width() -> None:
-    from mxgraph.lookup import neighbors
     from mxgraph.lookup_format import neighbors_report
+    from mxgraph.neighbors import neighbors
     from mxgraph.output import ReportFormat, render_report
     from mxgraph.store import open_store
 

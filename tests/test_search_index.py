@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mxgraph.backend import LocalBackend
-from mxgraph.lookup import SEARCH_RULES, search_entities
+from mxgraph.search import SEARCH_RULES, search_entities
 from mxgraph.search_index import (
     INDEX_NAME,
     build_search_index,

@@ -1,7 +1,7 @@
 """Lookup commands: ``describe``, ``neighbors``, ``path``, ``search`` and ``stats``.
 
 Each command opens the store the shared data options describe, calls one
-library function (:mod:`mxgraph.lookup`, :mod:`mxgraph.paths`) through a
+library function (the module named after it, or :mod:`mxgraph.paths`) through a
 :class:`~mxgraph.backend.LocalBackend` bounded by ``--timeout``, and prints
 the result with :func:`mxgraph.output.render_report`: readable sections
 (``--format table``, the default) or a JSON document (``--format json``,
@@ -124,7 +124,7 @@ def describe(
     "value", "lower_bound", "upper_bound", "unit", "currency", "qualifier_text", "time",
     "sources", ...}], "sources": [{"sentence", "quote", "start", "end"}]}.
     """
-    from mxgraph.lookup import describe_entity
+    from mxgraph.describe import describe_entity
     from mxgraph.lookup_format import describe_report
 
     backend = _backend(
@@ -185,8 +185,8 @@ def neighbors(
     JSON: {"entity", "depth", "direction", "relation", "type", "neighbors":
     [{"depth", "from", "direction", "relation", "entity", "sources"}]}.
     """
-    from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
+    from mxgraph.neighbors import neighbors as find_neighbors
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
@@ -318,8 +318,8 @@ def search(
     JSON: {"query", "type", "limit", "hits": [{"entity", "score", "field",
     "matched", "types"}]}.
     """
-    from mxgraph.lookup import search_entities
     from mxgraph.lookup_format import search_report
+    from mxgraph.search import search_entities
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
@@ -352,8 +352,8 @@ def stats(
     "relations": [{"relation", "uses"}], "top_by_degree": [{"entity", "degree",
     "pagerank"}], "top_by_pagerank": [...]}.
     """
-    from mxgraph.lookup import graph_stats
     from mxgraph.lookup_format import stats_report
+    from mxgraph.stats import graph_stats
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer

@@ -1,6 +1,7 @@
 """How lookup results are shown: readable sections and stable JSON documents.
 
-Each builder turns a result of :mod:`mxgraph.lookup` or :mod:`mxgraph.paths`
+Each builder turns a result of a lookup (:mod:`mxgraph.describe`, :mod:`mxgraph.neighbors`,
+:mod:`mxgraph.search`, :mod:`mxgraph.stats`) or of :mod:`mxgraph.paths`
 into a :class:`~mxgraph.output.Report`, which :func:`mxgraph.output.render_report`
 prints as text (``--format table``) or JSON (``--format json``).
 
@@ -72,22 +73,20 @@ every sentence that mentions it or states one of its relations. A fact's
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
-from mxgraph.lookup import (
-    Centrality,
-    EntityDescription,
-    GraphStats,
-    Neighborhood,
-    Number,
-    QuantitativeFact,
-    SearchResult,
-)
 from mxgraph.namespaces import WD
 from mxgraph.output import Report, Section
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
+
+if TYPE_CHECKING:  # each report's lookup module is imported by the command that runs it
+    from mxgraph.describe import EntityDescription, Number, QuantitativeFact
+    from mxgraph.neighbors import Neighborhood
+    from mxgraph.search import SearchResult
+    from mxgraph.stats import Centrality, GraphStats
 
 
 def arrow(direction: Direction, relation: TermRef, two_way: bool = False) -> str:
@@ -197,7 +196,7 @@ def amount(fact: QuantitativeFact) -> str | None:
     (exact figures are in the JSON).
 
     >>> from mxgraph.store import open_store
-    >>> from mxgraph.lookup import describe_entity
+    >>> from mxgraph.describe import describe_entity
     >>> facts = describe_entity(open_store(), "mxd:us-mexico-border").facts
     >>> [amount(f) for f in facts]  # doctest: +NORMALIZE_WHITESPACE
     ['55 ports of entry', '100,000 to under 1,000,000 border crossings per day (hundreds of

@@ -187,6 +187,46 @@ def best_label(labels: Iterable[ox.Literal]) -> str | None:
     return ranked[0].value if ranked else None
 
 
+def add_label(table: dict[str, list[ox.Literal]], iri: str, label: Term | None) -> None:
+    """Add ``label`` (when it is a literal not yet there) to ``iri``'s labels in ``table``.
+
+    >>> table: dict[str, list[ox.Literal]] = {}
+    >>> add_label(table, "http://ex.org/a", ox.Literal("A"))
+    >>> add_label(table, "http://ex.org/a", ox.Literal("A"))
+    >>> add_label(table, "http://ex.org/b", None)
+    >>> {iri: [lit.value for lit in labels] for iri, labels in table.items()}
+    {'http://ex.org/a': ['A'], 'http://ex.org/b': []}
+    """
+    found = table.setdefault(iri, [])
+    if isinstance(label, ox.Literal) and label not in found:
+        found.append(label)
+
+
+_TYPED_QUERY = """
+SELECT ?node ?class WHERE {{
+  {values}
+  ?node a/rdfs:subClassOf* ?class .
+}}"""
+
+
+def instances_of(backend: SparqlBackend, iris: Iterable[str], class_ref: TermRef) -> set[str]:
+    """Which of ``iris`` are instances of the class (or of its subclasses).
+
+    >>> from mxgraph.backend import LocalBackend
+    >>> from mxgraph.store import open_store
+    >>> backend = LocalBackend(open_store())
+    >>> country = resolve_class(backend, "country")
+    >>> sorted(instances_of(backend, [MXD + "mexico", MXD + "merida-initiative"], country))
+    ['https://w3id.org/mxgraph/id/mexico']
+    """
+    unique = set(iris)
+    if not unique:
+        return set()
+    sparql = _TYPED_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in unique]))
+    rows = backend.select(sparql, {"class": ox.NamedNode(class_ref.iri)}).rows
+    return {node.value for node, _ in rows if isinstance(node, ox.NamedNode)}
+
+
 @dataclass(frozen=True)
 class EntityName:
     """One name of an entity: its preferred label or an alias."""
