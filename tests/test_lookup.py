@@ -12,9 +12,10 @@ from mxgraph.direction import Direction
 from mxgraph.errors import AmbiguousEntity, EntityNotFound, MxGraphError
 from mxgraph.lookup_format import amount
 from mxgraph.neighbors import neighbors
-from mxgraph.resolve import load_entity_index
+from mxgraph.resolve import load_entity_index, normalize_name
 from mxgraph.resources import source_text_path
 from mxgraph.search import SCORES, match_score, search_entities
+from mxgraph.search_text import stems_match
 from mxgraph.stats import graph_stats
 from mxgraph.store import MxStore, open_store
 
@@ -227,12 +228,20 @@ def test_neighbors_hostile_relation_and_class(store: MxStore, name: str) -> None
 
 def test_search_ranks_label_prefix_words_and_descriptions(store: MxStore) -> None:
     found = search_entities(store, "merida")
-    assert [(h.entity.curie, h.score, h.field) for h in found.hits] == [
+    assert [(h.entity.curie, h.score, h.field) for h in found.hits[:4]] == [
         ("mxd:merida-initiative", 95, "alias"),
         ("mxd:fact-merida-appropriation", 60, "label"),
         ("mxd:usaid-merida-programs", 60, "label"),
         ("mxd:mexican-institutions-capacity", 30, "description"),
     ]
+    # Then entities citing a sentence that names the Merida Initiative, by label.
+    cited = found.hits[4:]
+    assert len(cited) == 16
+    assert {(h.score, h.field) for h in cited} == {(SCORES["sentence words"], "sentence")}
+    assert all(h.sentence is not None and "Merida" in h.matched for h in cited)
+    assert [h.entity.label.casefold() for h in cited] == sorted(
+        h.entity.label.casefold() for h in cited
+    )
 
 
 @pytest.mark.parametrize("text", ["Mérida", "MERIDA", "  merida "])
@@ -250,7 +259,8 @@ def test_search_exact_label_and_alias(store: MxStore) -> None:
 
 def test_search_type_and_limit(store: MxStore) -> None:
     found = search_entities(store, "mexico", type="country")
-    assert [h.entity.curie for h in found.hits] == ["mxd:mexico"]
+    assert [h.entity.curie for h in found.hits if h.field != "sentence"] == ["mxd:mexico"]
+    assert found.hits[0].entity.curie == "mxd:mexico"  # the other countries: by sentence
     assert found.type is not None and found.type.curie == "mx:Country"
     assert len(search_entities(store, "border", limit=3).hits) == 3
     agencies = search_entities(store, "agency", type="government agency").hits
@@ -271,7 +281,12 @@ HOSTILE_WORD_MATCHES = {
 @pytest.mark.parametrize("text", HOSTILE_NAMES)
 def test_search_hostile_text_finds_nothing_extra(store: MxStore, text: str) -> None:
     hits = search_entities(store, text).hits
-    assert [h.entity.curie for h in hits] == HOSTILE_WORD_MATCHES.get(text, [])
+    own = [h.entity.curie for h in hits if h.field != "sentence"]
+    assert own == HOSTILE_WORD_MATCHES.get(text, [])
+    # A sentence is found by the words of the text, never by its quotes or braces.
+    cited = [h for h in hits if h.field == "sentence"]
+    assert all(stems_match(normalize_name(text), normalize_name(h.matched)) for h in cited)
+    assert bool(cited) == (text in HOSTILE_WORD_MATCHES)
 
 
 def test_search_errors(store: MxStore) -> None:

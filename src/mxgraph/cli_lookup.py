@@ -309,14 +309,21 @@ def search(
     user: UserOption = None,
     infer: InferOption = False,
 ) -> None:
-    """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
+    """Entities whose names, descriptions, figures or cited sentences match TEXT, best first.
 
-    Case and accents do not matter. Scores: exact label 100, exact alias 95, label prefix 90,
-    alias prefix 70, all words in a label 60 (alias 55),
-    part of a label 50 (alias 45), words of a description 30, part of one 20.
+    Case and accents do not matter; words also match by stem (crossings ~ crossing; per,
+    each, of, the... are left out) and a number by value (2.8 billion = $2.8 billion =
+    2,800,000,000). Scores: exact label 100, exact alias 95, label prefix 90, a fact whose
+    value is the number 80 (field figure), alias prefix 70, all words in a label 60 (by
+    stem 57; alias 55, 52), part of a label 50 (alias 45), a description 30, 27 or 20, and
+    an entity citing a sentence that states the number 18, holds the words 15 or their
+    stems 12 (field sentence). Sentences are read when the names give fewer than --limit
+    entities. The sentences of figure and sentence hits are listed after the table, the
+    match marked «like this» (bold on a terminal).
 
     JSON: {"query", "type", "limit", "hits": [{"entity", "score", "field",
-    "matched", "types"}]}.
+    "matched", "types", "sentence", "spans": [[start, end]]}]}; spans are character
+    offsets in matched.
     """
     from mxgraph.lookup_format import search_report
     from mxgraph.search import search_entities

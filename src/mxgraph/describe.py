@@ -382,7 +382,9 @@ def _with_search_hits(backend: SparqlBackend, name: str, error: EntityNotFound) 
     Committee, whose description says high-level committee)."""
     from mxgraph.search import search_entities  # only when the name is unknown
 
-    hits = search_entities(backend, name, limit=3).hits
+    # Its own names and descriptions: an entity found through a sentence citing it is
+    # too loose a guess for a name.
+    hits = [h for h in search_entities(backend, name, limit=3).hits if h.field != "sentence"]
     if not hits:
         return error
     shown = "; ".join(f"{hit.entity.label} ({hit.entity.curie})" for hit in hits)

@@ -59,7 +59,12 @@ every sentence that mentions it or states one of its relations. A fact's
 
     {"query": str, "type": ref|null, "limit": int,
      "hits": [{"entity": ref, "score": int,
-               "field": "label"|"alias"|"description", "matched": str, "types": [ref]}]}
+               "field": "label"|"alias"|"description"|"figure"|"sentence",
+               "matched": str, "types": [ref], "sentence": ref|null,
+               "spans": [[start, end]]}]}
+
+(``matched`` is the sentence's text for figure and sentence hits; ``spans`` are the
+character offsets in ``matched`` of what matched.)
 
 ``stats``::
 
@@ -77,7 +82,7 @@ from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
-from mxgraph.output import Report, Section
+from mxgraph.output import Report, Section, highlighted
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
@@ -85,7 +90,7 @@ from mxgraph.resolve import EntityRef, TermRef
 if TYPE_CHECKING:  # each report's lookup module is imported by the command that runs it
     from mxgraph.describe import EntityDescription, Number, QuantitativeFact
     from mxgraph.neighbors import Neighborhood
-    from mxgraph.search import SearchResult
+    from mxgraph.search import SearchHit, SearchResult
     from mxgraph.stats import Centrality, GraphStats
 
 
@@ -390,10 +395,23 @@ def _path_lines(path: Path, sources: bool) -> list[str]:
 
 
 def search_report(result: SearchResult) -> Report:
-    """Sections for ``mxgraph search`` and its JSON document."""
+    """Sections for ``mxgraph search`` and its JSON document.
+
+    A hit found by a figure or a sentence shows the sentence's id in the table;
+    the sentences follow, each once, with what matched highlighted
+    (:func:`~mxgraph.output.highlighted`: bold on a terminal, ``«…»`` elsewhere).
+    """
     query, hits, type, limit = result.query, result.hits, result.type, result.limit
     title = f"Search {query!r}" + (f" among {named(type)}" if type else "")
     summary = f"{len(hits)} entit{'y' if len(hits) == 1 else 'ies'}"
+
+    def matched(hit: SearchHit) -> str:
+        if hit.sentence is not None:
+            return hit.sentence.curie
+        if hit.field == "label":
+            return ""
+        return textwrap.shorten(hit.matched, 60, placeholder="…")
+
     rows = tuple(
         (
             str(h.score),
@@ -401,7 +419,7 @@ def search_report(result: SearchResult) -> Report:
             h.entity.curie,
             ", ".join(t.label for t in h.types),
             h.field,
-            "" if h.field == "label" else textwrap.shorten(h.matched, 60, placeholder="…"),
+            matched(h),
         )
         for h in hits
     )
@@ -411,13 +429,20 @@ def search_report(result: SearchResult) -> Report:
         columns=("score", "entity", "curie", "type", "field", "matched") if rows else (),
         rows=rows,
     )
+    sentences: dict[str, str] = {}
+    for hit in hits:
+        if hit.sentence is not None and hit.sentence.curie not in sentences:
+            quote = highlighted(hit.matched, hit.spans)
+            sentences[hit.sentence.curie] = f'{hit.sentence.curie} "{quote}"'
     document = {
         "query": query,
         "type": type.to_json() if type else None,
         "limit": limit,
         "hits": [h.to_json() for h in hits],
     }
-    return Report((section,), document)
+    if not sentences:
+        return Report((section,), document)
+    return Report((section, Section("Sentences", lines=tuple(sentences.values()))), document)
 
 
 # --- stats ------------------------------------------------------------------------------

@@ -441,6 +441,34 @@ class ReportFormat(str, Enum):
     JSON = "json"
 
 
+#: Marks around a highlighted part of a report's line (see :func:`highlighted`).
+_MARK_START, _MARK_END = "\x02", "\x03"
+
+#: How a highlighted part shows: bold on a terminal, between guillemets elsewhere.
+HIGHLIGHT_TERMINAL = ("\x1b[1m", "\x1b[0m")
+HIGHLIGHT_PLAIN = ("«", "»")
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with its ``(start, end)`` spans marked, for a :class:`Section`'s lines or fields:
+    :func:`render_report` shows them bold on a terminal and ``«…»`` elsewhere.
+
+    >>> line = highlighted("appropriated $2.8 billion in equipment", [(13, 25)])
+    >>> print(render_report(Report((Section(lines=(line,)),), None), ReportFormat.TABLE).decode())
+    appropriated «$2.8 billion» in equipment
+    <BLANKLINE>
+    """
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        if start < done or end <= start:
+            continue  # overlapping or empty: the earlier span stands
+        parts += [text[done:start], _MARK_START, text[start:end], _MARK_END]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class Section:
     """A titled part of a report: ``key: value`` fields, then lines, then a table."""
@@ -489,7 +517,9 @@ def _section_text(section: Section, color: bool, width: int | None) -> str:
     lines += [f"{indent}{line}" for line in section.lines]
     if section.columns:
         lines += _drawn_table(section.columns, section.rows, color, width)
-    return "".join(f"{line}\n" for line in lines)
+    start, end = HIGHLIGHT_TERMINAL if color else HIGHLIGHT_PLAIN
+    text = "".join(f"{line}\n" for line in lines)
+    return text.replace(_MARK_START, start).replace(_MARK_END, end)
 
 
 def _drawn_table(
