@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
@@ -371,11 +371,7 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
                 "a CONSTRUCT or DESCRIBE answer is RDF: accept one of "
                 + ", ".join(f.value for f in GraphFormat)
             )
-        graph_format = GraphFormat(request["graph_format"])
-        syntax = _GRAPH_SYNTAX[graph_format]
-        if graph_format in (GraphFormat.TRIG, GraphFormat.NQ):
-            return b"G" + serialize_dataset(result.triples, (), syntax)
-        return b"G" + serialize_triples(result.triples, syntax)
+        return b"G" + serialize_graph(result.triples, GraphFormat(request["graph_format"]))
     if request["result_format"] is None:
         raise NotAcceptable(
             "a SELECT or ASK answer is SPARQL results: accept one of "
@@ -389,6 +385,20 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
         )
         return b"R" + (parsed.serialize(format=ox.QueryResultsFormat.XML) or b"")
     return b"R" + render_result(result, _RESULT_OUTPUT[result_format])
+
+
+def serialize_graph(triples: Iterable[ox.Triple], graph_format: GraphFormat) -> bytes:
+    """Triples in ``graph_format``, written by mxgraph's serializers (:mod:`mxgraph.output`);
+    TriG and N-Quads hold them in the default graph.
+
+    >>> t = ox.Triple(ox.NamedNode(MXD.mexico), ox.NamedNode(MX.partOf), ox.NamedNode(MXD.x))
+    >>> serialize_graph([t], GraphFormat.NQ)
+    b'<https://w3id.org/mxgraph/id/mexico> <https://w3id.org/mxgraph/ontology#partOf> ...'
+    """
+    syntax = _GRAPH_SYNTAX[graph_format]
+    if graph_format in (GraphFormat.TRIG, GraphFormat.NQ):
+        return serialize_dataset(triples, (), syntax)
+    return serialize_triples(triples, syntax)
 
 
 def _decode_result(answer: bytes, deadline: Deadline) -> QueryResult:
