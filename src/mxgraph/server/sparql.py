@@ -233,17 +233,29 @@ def strict_form(raw: bytes) -> list[tuple[str, str]]:
 
 
 async def _read_body(request: Request) -> bytes:
-    """The request body, refused past :data:`MAX_BODY` (before reading it when it says so)."""
+    """The request body, refused (413) past :data:`MAX_BODY`.
+
+    A body a little past the limit is read to its end and dropped, so the client gets
+    the 413 rather than a connection closed while it writes; one that says it is far
+    larger is refused before it is read.
+    """
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared is not None and declared.isdigit() and int(declared) > _DRAIN_LIMIT:
         raise BadRequest(_too_large(int(declared)), 413)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise BadRequest(_too_large(size), 413)
-        chunks.append(chunk)
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        elif size > _DRAIN_LIMIT:
+            break
+    if size > MAX_BODY:
+        raise BadRequest(_too_large(size), 413)
     return b"".join(chunks)
+
+
+#: A body up to this size is read (and dropped) before a 413, larger ones are not read.
+_DRAIN_LIMIT = 16 * MAX_BODY
 
 
 def _too_large(size: int) -> str:
@@ -252,7 +264,14 @@ def _too_large(size: int) -> str:
 
 async def _parameters(request: Request) -> list[tuple[str, str]]:
     """Every parameter of a request: its query string's, then its form's (or its query body)."""
-    params = strict_form(request.scope.get("query_string", b""))
+    query_string: bytes = request.scope.get("query_string", b"")
+    if len(query_string) > MAX_BODY:
+        raise BadRequest(
+            f"the URL's query string ({len(query_string):,} bytes) is longer than the "
+            f"{MAX_BODY:,} bytes taken: POST a long query",
+            414,
+        )
+    params = strict_form(query_string)
     if request.method != "POST":
         return params
     media_type, _, options = request.headers.get("content-type", "").partition(";")
@@ -324,10 +343,17 @@ def _status(error: MxGraphError) -> int:
     return 400
 
 
+#: Messages are one line of at most this many characters (a syntax error quotes the query).
+_MESSAGE_LIMIT = 2000
+
+
 def _text(message: str, status: int) -> Response:
     from starlette.responses import PlainTextResponse
 
-    return PlainTextResponse(" ".join(message.split()) + "\n", status_code=status)
+    line = " ".join(message.split())
+    if len(line) > _MESSAGE_LIMIT:
+        line = line[: _MESSAGE_LIMIT - 1] + "…"
+    return PlainTextResponse(line + "\n", status_code=status)
 
 
 async def sparql_endpoint(request: Request) -> Response:
