@@ -40,26 +40,16 @@ USAID = MXD.usaid
 
 
 def build_test_app(site: Site) -> Any:
-    """The pages as the server mounts them: routes, the 404 page, and the site's CSP on
-    every response that does not set its own."""
-    from starlette.applications import Starlette
+    """The application of ``mxgraph serve`` with the pages mounted after the SPARQL endpoint
+    and the 404 page registered, as :func:`~mxgraph.server.app.build_app` is to do (added
+    here only when it does not already)."""
+    from mxgraph.server.app import build_app
 
-    app = Starlette(
-        routes=pages.routes(site), exception_handlers={404: pages.not_found_handler(site)}
-    )
-
-    async def with_policy(scope: Any, receive: Any, send: Any) -> None:
-        async def send_with_policy(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if not any(name.lower() == b"content-security-policy" for name, _ in headers):
-                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await app(scope, receive, send_with_policy)
-
-    return with_policy
+    app = build_app(site, log=None)
+    if not any(getattr(route, "path", "") == "/id/{path:path}" for route in app.routes):
+        app.router.routes.extend(pages.routes(site))
+        app.add_exception_handler(404, pages.not_found_handler(site))
+    return app
 
 
 @dataclass
@@ -646,6 +636,8 @@ def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx
                  "/search?q=usaid", "/queries/embassy", "/id/nowhere"):  # fmt: skip
         response = client.get(path)
         page = read(response)
+        policy = response.headers["content-security-policy"]
+        assert policy.startswith(CONTENT_SECURITY_POLICY), path
         assert page.styles == 0 and page.style_attributes == 0, path
         assert all(s.get("src") or s.get("type") == "application/json" for s in page.scripts)
         for tag in re.findall(r"<(?:link|script|img|iframe)\b[^>]*>", response.text):

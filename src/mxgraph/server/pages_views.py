@@ -17,8 +17,11 @@ with the node bound by a ``VALUES`` block, never pasted as text.
 'resource'
 >>> node_kind(backend, "https://w3id.org/mxgraph/id/no-such-thing") is None
 True
->>> [s.text[:22] for s in sentence_view(backend, "https://w3id.org/mxgraph/id/p19s1").statements][:1]
-['U.S. Agency for Intern']
+>>> view = sentence_view(backend, "https://w3id.org/mxgraph/id/p19s1")
+>>> view.text[:22], view.start, view.end
+('U.S. Agency for Intern', 8724, 8891)
+>>> [(x.subject.text, x.predicate.text, x.object.text) for x in view.statements][1]
+('U.S. Agency for International Development', 'agency of', 'United States')
 """
 
 from __future__ import annotations
