@@ -123,7 +123,8 @@ def drawing_page(html: str, back: str, label: str) -> str:
     html = _META_CSP.sub("", html, count=1)
     html = _STYLE.sub('<link rel="stylesheet" href="/static/drawing.css">', html, count=1)
     html = _SCRIPT.sub(lambda _: '<script src="/static/drawing.js"></script>', html, count=1)
-    nav = f'<nav class="drawing-back"><a href="{escape(back)}">← {escape(label)}</a></nav>\n'
+    link = f'<a href="{escape(back)}" target="_top">← {escape(label)}</a>'
+    nav = f'<nav class="drawing-back">{link}</nav>\n'
     return html.replace("<header>", nav + "<header>", 1)
 
 
