@@ -202,7 +202,7 @@ def test_usaid_page_shows_label_types_aliases_wikidata_relations_and_sources(
         "—publishes→ USAID Mexico Page",
         "—runs→ USAID programs under the Merida Initiative",
     ]  # runs / run by: one link, shown once
-    assert page.texts["h2"][0] == "Relations (3)"
+    assert page.texts["h2"][:2] == ["Neighbourhood", "Relations (3)"]
     assert page.link_to("/id/united-states") == "United States"
     assert page.link_to("/id/usaid-merida-programs") == "USAID programs under the Merida Initiative"
     assert page.link_to("/id/usaid-mexico-page") == "USAID Mexico Page"
