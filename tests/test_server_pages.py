@@ -647,3 +647,15 @@ def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx
                 assert url.startswith(("/", "?")) and not url.startswith("//"), (path, tag)
                 if tag.startswith("<link"):
                     assert client.get(url).status_code == 200, url
+
+
+def test_a_kept_page_is_the_page_rendered_first(client: httpx.Client) -> None:
+    for path, accept in (("/id/chile", "text/html"), ("/id/chile", "text/turtle")):
+        first = client.get(path, headers={"Accept": accept})
+        again = client.get(path, headers={"Accept": accept})
+        assert again.content == first.content
+        for name in ("content-type", "content-security-policy", "vary", "content-length"):
+            assert again.headers[name] == first.headers[name]
+    html = client.get("/id/chile", headers={"Accept": "text/html"})
+    turtle = client.get("/id/chile", headers={"Accept": "text/turtle"})
+    assert html.content != turtle.content

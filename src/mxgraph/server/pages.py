@@ -19,7 +19,10 @@ request with its own deadline (:meth:`Site.backend`). Links to IRIs come from
 (``/static/``, ``/query``, a drawing) stay on this server.
 
 The graph does not change while it is served (the server never writes), so the
-home page's statistics and the named queries' list are read once.
+home page's statistics and the named queries' list are read once, and the pages
+of entities, sentences, drawings, named queries and the ontology are rendered
+once and kept (:class:`PageCache`: the last 1,024, at most 64 MB); search
+results and the query page are computed for each request.
 
 >>> from mxgraph.server.site import ServeConfig, Site
 >>> from mxgraph.store import open_store
@@ -143,6 +146,67 @@ def static_files() -> dict[str, StaticFile]:
     return files
 
 
+# --- rendered pages, kept -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kept:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class PageCache:
+    """The last pages rendered (least recently used dropped first), within ``entries`` pages
+    and ``size`` bytes: the graph does not change while it is served, so a page's second
+    request costs no lookup.
+
+    >>> from starlette.responses import HTMLResponse
+    >>> cache = PageCache(entries=1, size=100)
+    >>> cache.put(("a",), HTMLResponse("<p>a</p>"))
+    >>> cache.get(("a",)).body
+    b'<p>a</p>'
+    >>> cache.put(("b",), HTMLResponse("<p>b</p>"))
+    >>> cache.get(("a",)) is None, cache.get(("b",)).body
+    (True, b'<p>b</p>')
+    """
+
+    def __init__(self, entries: int = 1024, size: int = 64 * 1024 * 1024) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.entries, self.size = entries, size
+        self._kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Response | None:
+        """A new response equal to the one kept under ``key``, or ``None``."""
+        from starlette.responses import Response
+
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            self._kept.move_to_end(key)
+        return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
+
+    def put(self, key: tuple[str, ...], response: Response) -> None:
+        """Keep ``response`` (its body must be in memory) under ``key``."""
+        body = bytes(response.body)
+        if len(body) > self.size:
+            return
+        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers)
+        with self._lock:
+            old = self._kept.pop(key, None)
+            self._bytes -= len(old.body) if old else 0
+            self._kept[key] = _Kept(response.status_code, headers, body)
+            self._bytes += len(body)
+            while len(self._kept) > self.entries or self._bytes > self.size:
+                _, dropped = self._kept.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
@@ -197,6 +261,7 @@ class Pages:
         self.env = _environment(site)
         self.queries: dict[str, NamedQuery] = {q.name: q for q in list_named_queries()}
         self._stats: GraphStats | None = None
+        self.cache = PageCache()
 
     # Rendering (in worker threads) ------------------------------------------------------
 
@@ -232,6 +297,17 @@ class Pages:
                 words = attempt
                 break
         return self.html("not_found.html", 404, message=message, hits=hits, search_text=words)
+
+    async def kept(self, key: tuple[str, ...], work: Callable[[], Response]) -> Response:
+        """The page kept under ``key``, else ``work()`` run as :meth:`run` does (and kept
+        when it succeeded)."""
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        response = await self.run(work)
+        if response.status_code == 200:
+            self.cache.put(key, response)
+        return response
 
     async def run(self, work: Callable[[], Response]) -> Response:
         """``work()`` in a worker thread; a time-out or a failing lookup gets an error page."""
@@ -313,7 +389,7 @@ class Pages:
                 error, status = str(failed), _status(failed)
             return self.html("named_query.html", status, query=query, table=table, error=error)
 
-        return await self.run(work)
+        return await self.kept(("query", name), work)
 
     async def query(self, request: Request) -> Response:
         """``/query``: a text area with the predeclared prefixes; its results, or the error at
@@ -383,8 +459,9 @@ class Pages:
         if isinstance(fmt, str):
             return _plain(406, fmt)
         if fmt.syntax is None:
-            return await self.run(
-                lambda: self.html("ontology.html", view=pages_views.ontology_view())
+            return await self.kept(
+                ("ontology", fmt.name),
+                lambda: self.html("ontology.html", view=pages_views.ontology_view()),
             )
 
         def work() -> Response:
@@ -395,7 +472,7 @@ class Pages:
                 content = pages_rdf.Description(tuple(triples), ()).serialize(fmt.syntax)  # type: ignore[arg-type]
             return Response(content, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
-        return await self.run(work)
+        return await self.kept(("ontology", fmt.name), work)
 
     async def node(self, request: Request) -> Response:
         """``/id/...``: an entity, sentence or other node, as a page or as RDF; or a drawing."""
@@ -437,7 +514,7 @@ class Pages:
             response.headers["Vary"] = "Accept"
             return response
 
-        return await self.run(work)
+        return await self.kept(("node", path, fmt.name), work)
 
     async def _missing(self, fmt: pages_rdf.PageFormat, path: str, message: str) -> Response:
         return await self.site.call(self._missing_now, fmt, path, message)
@@ -469,7 +546,7 @@ class Pages:
             page = drawing_page(html, f"/id/{path}", graph.nodes[0].label)
             return HTMLResponse(page, headers={"Content-Security-Policy": DRAWING_POLICY})
 
-        return await self.run(work)
+        return await self.kept(("drawing", path), work)
 
     async def static(self, request: Request) -> Response:
         """``/static/NAME``: one of :func:`static_files`, by exact name."""
