@@ -445,6 +445,14 @@ def test_service_description(served: Server, client: httpx.Client) -> None:
     assert len(names) == sum(1 for _ in open_store().oxigraph.named_graphs())
 
 
+def test_a_browser_is_sent_to_the_query_page(client: httpx.Client) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    answer = client.get("/sparql", headers={"Accept": browser})
+    assert (answer.status_code, answer.headers["location"]) == (303, "/query")
+    page = client.get("/sparql", headers={"Accept": browser}, follow_redirects=True)
+    assert page.status_code == 200 and "<textarea" in page.text
+
+
 def test_service_description_in_json_ld(client: httpx.Client) -> None:
     answer = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert answer.status_code == 200

@@ -7,7 +7,9 @@ A query comes as ``GET /sparql?query=...``, as a form (``POST``,
 ``Accept`` header (q-values and wildcards) or a ``format`` parameter: SPARQL
 JSON, XML, CSV or TSV results for SELECT and ASK; Turtle, N-Triples, JSON-LD,
 RDF/XML, TriG or N-Quads for CONSTRUCT and DESCRIBE. ``GET /sparql`` without a
-query answers with the SPARQL 1.1 Service Description of the endpoint.
+query answers with the SPARQL 1.1 Service Description of the endpoint (Turtle
+unless another RDF format is asked for); a browser, which prefers HTML, is sent
+to the query page (``/query``, see :mod:`mxgraph.server.pages`).
 
 Every refusal is a 4xx status with a one-line ``text/plain`` message: a syntax
 error (400, at its line and column), an update or a SERVICE, LOAD or outside
@@ -358,7 +360,7 @@ def _text(message: str, status: int) -> Response:
 
 async def sparql_endpoint(request: Request) -> Response:
     """Answer one request to ``/sparql`` (see the module docstring)."""
-    from starlette.responses import Response
+    from starlette.responses import RedirectResponse, Response
 
     site: Site = request.app.state.site
     if request.method not in ("GET", "POST"):
@@ -375,6 +377,9 @@ async def sparql_endpoint(request: Request) -> Response:
         if query is None:
             if request.method == "POST":
                 raise BadRequest("the request holds no query: send it as the query parameter")
+            if format_name is None and _prefers_html(accept):
+                # A browser: the query page (mxgraph.server.pages) is the endpoint's HTML face.
+                return RedirectResponse("/query", status_code=303)
             graph_format = negotiate(accept, GRAPH_TYPES) if format_name is None else None
             if format_name is not None:
                 graph_format = _requested_formats(None, format_name)[1]
@@ -403,6 +408,19 @@ async def sparql_endpoint(request: Request) -> Response:
     except MxGraphError as error:
         return _text(str(error), _status(error))
     return Response(rendered.body, media_type=rendered.media_type)
+
+
+def _prefers_html(accept: str | None) -> bool:
+    """Whether ``Accept`` puts HTML above every RDF format of the service description.
+
+    >>> _prefers_html("text/html,application/xhtml+xml,*/*;q=0.8"), _prefers_html(None)
+    (True, False)
+    """
+    if not accept:
+        return False
+    ranges = parse_accept(accept)
+    html = _quality("text/html", ranges)
+    return html > 0 and all(html > _quality(media, ranges) for media, _ in GRAPH_TYPES)
 
 
 def _endpoint_url(request: Request) -> str:
