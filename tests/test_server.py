@@ -34,8 +34,11 @@ from .servers import Server, start_mxgraph
 TIMEOUT = 2
 MAX_ROWS = 1000
 
-#: Compares 2765² pairs: about 6 s in Oxigraph, so it always runs into the time limit.
-LONG = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+#: Hashes and matches 2765² pairs: about 16 s of work, so it always runs into the limit.
+LONG = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
+    "FILTER(REGEX(SHA512(CONCAT(STR(?c), STR(?f))), '^(a|b)+c')) }"
+)
 
 COUNTRIES = "SELECT ?c ?l WHERE { ?c a mx:Country ; skos:prefLabel ?l } ORDER BY ?l"
 CONSTRUCT = "CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c a mx:Country ; skos:prefLabel ?l }"

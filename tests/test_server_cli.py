@@ -17,7 +17,11 @@ from mxgraph.cli import app
 
 from .servers import Server, mxgraph_binary, start_mxgraph
 
-LONG = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+#: Hashes and matches 2765² pairs: about 16 s of work, so it always runs into the limit.
+LONG = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
+    "FILTER(REGEX(SHA512(CONCAT(STR(?c), STR(?f))), '^(a|b)+c')) }"
+)
 
 
 def descendants(pid: int) -> set[int]:
