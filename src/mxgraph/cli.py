@@ -354,6 +354,10 @@ from mxgraph import cli_viz  # noqa: E402
 
 app.add_typer(cli_viz.app)
 
+from mxgraph import cli_serve  # noqa: E402  (starlette and uvicorn are imported when it runs)
+
+app.add_typer(cli_serve.app)
+
 
 def _app_for(argv: list[str]) -> typer.Typer:
     """The app to run for ``argv``: only the command it names, when it names one.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -34,6 +34,9 @@ from mxgraph.store import ONTOLOGY_GRAPH, MxStore
 #: What Oxigraph returns for a query.
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 T = TypeVar("T")
+
+#: A graph name a query's dataset may hold.
+Graph = ox.NamedNode | ox.BlankNode
 
 #: An RDF term as a query result holds it.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -87,6 +90,35 @@ class UpdateResult:
 QueryResult = SelectResult | AskResult | GraphResult
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on, named as the SPARQL 1.1 Protocol names it.
+
+    ``default_graphs`` (``default-graph-uri``) are merged into the query's default
+    graph and ``named_graphs`` (``named-graph-uri``) are the graphs ``GRAPH`` can
+    see. When either is given the dataset is exactly these graphs (either may be
+    empty), and it takes precedence over the query's ``FROM``; when neither is, the
+    query runs on the store's own dataset (:data:`NO_DATASET`).
+
+    >>> Dataset(("https://w3id.org/mxgraph/graph/ontology",)).given
+    True
+    >>> NO_DATASET.given
+    False
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    @property
+    def given(self) -> bool:
+        """Whether any graph is named (else the store's own dataset applies)."""
+        return bool(self.default_graphs or self.named_graphs)
+
+
+#: The store's own dataset: every triple in the default graph, every named graph by name.
+NO_DATASET = Dataset()
+
+
 def is_empty(result: QueryResult | UpdateResult) -> bool:
     """Whether a query found nothing: no rows, ASK false, or no triples.
 
@@ -109,6 +141,7 @@ def run_query(
     allow_network: bool = False,
     allow_update: bool = False,
     in_process: bool = False,
+    dataset: Dataset = NO_DATASET,
 ) -> QueryResult | UpdateResult:
     """Run a SPARQL query (or, with ``allow_update``, an update) and return its typed result.
 
@@ -123,6 +156,9 @@ def run_query(
     values bound) skips that child when there is no time limit, so a large
     answer is read without a serialisation round trip; the check still applies.
 
+    ``dataset`` names the graphs the query runs on (see :class:`Dataset`); a graph
+    the store does not hold is refused rather than read as an empty one.
+
     >>> from mxgraph.store import open_store
     >>> store = open_store()
     >>> result = run_query(store, "SELECT ?c ?l { ?c rdfs:label ?l }",
@@ -136,13 +172,14 @@ def run_query(
     """
     deadline = timeout if isinstance(timeout, Deadline) else Deadline.start(timeout)
     in_child = not (deadline.at is None and (in_process or allow_network))
+    default_graph, named_graphs = _dataset_graphs(store, dataset)
 
     def check() -> QueryKind:
         return check_query(
             sparql,
             allow_network=allow_network,
             allow_update=allow_update,
-            store_graphs=(ONTOLOGY_GRAPH.value,),
+            store_graphs=_StoreGraphs(store),
         )
 
     # Without allow_update the check refuses every update, so only a query is evaluated.
@@ -157,7 +194,13 @@ def run_query(
             check()
         try:
             return read(
-                store.oxigraph.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
+                store.oxigraph.query(
+                    sparql,
+                    prefixes=PREFIXES,
+                    substitutions=substitutions,
+                    default_graph=default_graph,
+                    named_graphs=named_graphs,
+                )
             )
         except SyntaxError as error:
             raise query_syntax_error(sparql, error) from None
@@ -185,6 +228,55 @@ def run_query(
         return evaluate(_result)
     answer = run_in_child(lambda: evaluate(_encode), deadline, offline=not allow_network)
     return _decode(answer, deadline)
+
+
+class _StoreGraphs(Collection[str]):
+    """The names of the store's named graphs, asked of the store one name at a time (a ``FROM``
+    of a graph the store holds, such as a source sentence's, reads no file or URL)."""
+
+    def __init__(self, store: MxStore) -> None:
+        self.store = store
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            return isinstance(name, str) and self.store.oxigraph.contains_named_graph(
+                ox.NamedNode(name)
+            )
+        except ValueError:
+            return False
+
+    def __iter__(self) -> Iterator[str]:
+        return (graph.value for graph in self.store.oxigraph.named_graphs())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.store.oxigraph.named_graphs())
+
+
+def _dataset_graphs(
+    store: MxStore, dataset: Dataset
+) -> tuple[list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None, list[Graph] | None]:
+    """Oxigraph's ``default_graph`` and ``named_graphs`` for ``dataset`` (None: the store's)."""
+    if not dataset.given:
+        return None, None
+    arguments: list[list[Graph]] = []
+    for option, names in (
+        ("default-graph-uri", dataset.default_graphs),
+        ("named-graph-uri", dataset.named_graphs),
+    ):
+        graphs: list[Graph] = []
+        for name in names:
+            try:
+                graph = ox.NamedNode(name)
+            except ValueError:
+                raise MxGraphError(f"{option} {name!r} is not an IRI") from None
+            if not store.oxigraph.contains_named_graph(graph):
+                raise MxGraphError(
+                    f"{option} <{name}> names no graph in the store (its named graphs are "
+                    f"the source sentences' IRIs and <{ONTOLOGY_GRAPH.value}>)"
+                )
+            graphs.append(graph)
+        arguments.append(graphs)
+    return list(arguments[0]), arguments[1]
 
 
 def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:

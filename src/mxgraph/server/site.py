@@ -8,6 +8,12 @@ slow queries cannot take every thread; :meth:`Site.backend` gives each request
 its own :class:`~mxgraph.backend.LocalBackend` with a fresh deadline of
 ``--timeout`` seconds.
 
+Where queries are evaluated: after :meth:`Site.start` (which ``mxgraph serve``
+calls before any thread starts), in the pre-forked, network-walled worker
+processes of :mod:`mxgraph.server.pool`, one query at a time each, killed and
+replaced at the deadline. Before it (a script, a doctest) each query forks a
+walled child of its own, as ``mxgraph query`` does.
+
 IRIs and pages: an entity ``https://w3id.org/mxgraph/id/usaid`` is served at
 ``/id/usaid`` and an ontology term ``https://w3id.org/mxgraph/ontology#Country``
 at ``/ontology#Country``. :meth:`Site.link` gives the link a page should use:
@@ -32,15 +38,33 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
+import pyoxigraph as ox
+
 from mxgraph.backend import LocalBackend
-from mxgraph.deadline import Deadline
+from mxgraph.deadline import Deadline, run_in_child
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import MX, MXD
-from mxgraph.query import GraphResult, QueryResult, SelectResult, UpdateResult, run_query
+from mxgraph.output import OutputFormat, render_result, serialize_dataset, serialize_triples
+from mxgraph.query import (
+    NO_DATASET,
+    AskResult,
+    Dataset,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Term,
+    UpdateResult,
+    run_query,
+)
+from mxgraph.rdf_formats import RdfSyntax
+from mxgraph.server.pool import WorkerPool, answer_once, decode_answer
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
@@ -58,6 +82,38 @@ CONTENT_SECURITY_POLICY = (
 
 class ResultTooLarge(MxGraphError):
     """A query's answer has more rows (or triples) than ``--max-rows``: refused, never cut."""
+
+
+class NotAcceptable(MxGraphError):
+    """The client accepts no format this kind of answer can be written in."""
+
+
+class ResultFormat(str, Enum):
+    """The SPARQL 1.1 result formats of SELECT and ASK answers, by media type."""
+
+    JSON = "application/sparql-results+json"
+    XML = "application/sparql-results+xml"
+    CSV = "text/csv"
+    TSV = "text/tab-separated-values"
+
+
+class GraphFormat(str, Enum):
+    """The RDF formats of CONSTRUCT and DESCRIBE answers, by media type."""
+
+    TURTLE = "text/turtle"
+    NT = "application/n-triples"
+    JSONLD = "application/ld+json"
+    XML = "application/rdf+xml"
+    TRIG = "application/trig"
+    NQ = "application/n-quads"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A query's answer written out: its media type and bytes."""
+
+    media_type: str
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -86,17 +142,49 @@ class Site:
         self.store = store
         self.config = config
         self._limiter: object | None = None
+        self._pool: WorkerPool | None = None
+
+    def start(self) -> None:
+        """Fork the worker processes that evaluate queries (call before any thread starts)."""
+        if self._pool is None and hasattr(os, "fork"):
+            pool = WorkerPool(
+                functools.partial(_evaluate, self.store),
+                size=self.config.workers,
+                error_classes=_ERROR_CLASSES,
+            )
+            pool.start()
+            self._pool = pool
+
+    def close(self) -> None:
+        """Stop the worker processes (a no-op when :meth:`start` was not called)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    @property
+    def pool(self) -> WorkerPool | None:
+        """The worker processes, once :meth:`start` has made them."""
+        return self._pool
 
     def backend(self) -> LocalBackend:
         """A backend for one request: its queries share one deadline of ``config.timeout``."""
-        return LocalBackend(self.store, Deadline.start(self.config.timeout or None))
+        return _SiteBackend(self, Deadline.start(self.config.timeout or None))
 
-    def query(self, sparql: str) -> QueryResult:
+    def deadline(self, timeout: float | None = None) -> Deadline:
+        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter."""
+        limits = [t for t in (self.config.timeout or None, timeout) if t is not None]
+        return Deadline.start(min(limits) if limits else None)
+
+    def query(
+        self, sparql: str, *, dataset: Dataset = NO_DATASET, timeout: float | None = None
+    ) -> QueryResult:
         """Run a user's SPARQL query as ``mxgraph query`` does: checked, walled, time-limited.
 
         Updates, SERVICE and LOAD are refused (:class:`~mxgraph.errors.QueryRefused`);
-        past ``config.timeout`` :class:`~mxgraph.errors.QueryTimeout` is raised; an
-        answer longer than ``config.max_rows`` raises :class:`ResultTooLarge`.
+        past ``config.timeout`` (or ``timeout``, if shorter)
+        :class:`~mxgraph.errors.QueryTimeout` is raised; an answer longer than
+        ``config.max_rows`` raises :class:`ResultTooLarge`. ``dataset`` names the
+        graphs to query (the protocol's ``default-graph-uri`` and ``named-graph-uri``).
         Blocking: call it through :meth:`call`.
 
         >>> from mxgraph.store import open_store
@@ -108,16 +196,55 @@ class Site:
         ...
         mxgraph.server.site.ResultTooLarge: the answer has more than 2 rows (--max-rows 2); ...
         """
-        result = run_query(self.store, sparql, timeout=self.config.timeout or None)
-        assert not isinstance(result, UpdateResult)  # updates are refused above
-        size = len(result) if isinstance(result, SelectResult | GraphResult) else 0
-        if size > self.config.max_rows:
-            unit = "rows" if isinstance(result, SelectResult) else "triples"
-            raise ResultTooLarge(
-                f"the answer has more than {self.config.max_rows:,} {unit} "
-                f"(--max-rows {self.config.max_rows}); add a LIMIT or narrow the query"
-            )
-        return result
+        request = _Request("result", sparql, dataset=dataset, max_rows=self.config.max_rows)
+        deadline = self.deadline(timeout)
+        return _decode_result(self._run(request, deadline), deadline)
+
+    def render(
+        self,
+        sparql: str,
+        result_format: ResultFormat | None,
+        graph_format: GraphFormat | None,
+        *,
+        dataset: Dataset = NO_DATASET,
+        timeout: float | None = None,
+    ) -> Rendered:
+        """Run a user's query as :meth:`query` does and write its answer for an HTTP client.
+
+        SELECT and ASK answers are written in ``result_format``, CONSTRUCT and DESCRIBE
+        answers in ``graph_format``; when the one the answer needs is ``None`` (the client
+        accepts none), :class:`NotAcceptable` is raised naming the formats there are.
+        The answer is written in the worker process, so the server only passes bytes on.
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(), ServeConfig())
+        >>> site.render("ASK { mxd:mexico a mx:Country }", ResultFormat.JSON, None).body
+        b'{"head": {}, "boolean": true}\\n'
+        >>> site.render("CONSTRUCT WHERE { mxd:mexico a ?c }", ResultFormat.JSON, None)
+        Traceback (most recent call last):
+        ...
+        mxgraph.server.site.NotAcceptable: a CONSTRUCT or DESCRIBE answer is RDF: ...
+        """
+        request = _Request(
+            "render",
+            sparql,
+            dataset=dataset,
+            max_rows=self.config.max_rows,
+            result_format=result_format.value if result_format else None,
+            graph_format=graph_format.value if graph_format else None,
+        )
+        answer = self._run(request, self.deadline(timeout))
+        media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
+        return Rendered(media_type.value, answer[1:])
+
+    def _run(self, request: _Request, deadline: Deadline) -> bytes:
+        """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
+        payload = request.encode()
+        if self._pool is not None:
+            return self._pool.run(payload, deadline)
+        handler = functools.partial(_evaluate, self.store)
+        answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
+        return decode_answer(answer, _ERROR_CLASSES)
 
     async def call(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
         """Run blocking ``fn(*args, **kwargs)`` in a worker thread, off the event loop."""
@@ -150,3 +277,159 @@ class Site:
         if self.config.base_url:
             return self.config.base_url.rstrip("/") + path
         return path
+
+
+class _SiteBackend(LocalBackend):
+    """A :class:`~mxgraph.backend.LocalBackend` whose queries run in the site's workers."""
+
+    def __init__(self, site: Site, deadline: Deadline) -> None:
+        super().__init__(site.store, deadline)
+        self.site = site
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a lookup's SELECT query in a worker, within this backend's deadline."""
+        request = _Request("select", sparql, bindings=dict(bindings or {}))
+        result = _decode_result(self.site._run(request, self.deadline), self.deadline)
+        if not isinstance(result, SelectResult):
+            raise MxGraphError("a lookup query must be a SELECT query")
+        return result
+
+
+_ERROR_CLASSES: dict[str, type[MxGraphError]] = {
+    "ResultTooLarge": ResultTooLarge,
+    "NotAcceptable": NotAcceptable,
+}
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a worker is asked: ``result`` (a user's query, its typed answer), ``render``
+    (a user's query, its answer written for HTTP) or ``select`` (a lookup's query)."""
+
+    op: str
+    sparql: str
+    bindings: Mapping[str, Term] | None = None
+    dataset: Dataset = NO_DATASET
+    max_rows: int | None = None
+    result_format: str | None = None
+    graph_format: str | None = None
+
+    def encode(self) -> bytes:
+        # Terms travel in their N-Triples form and are parsed back by the worker.
+        return json.dumps(
+            {
+                "op": self.op,
+                "sparql": self.sparql,
+                "bindings": {k: str(v) for k, v in (self.bindings or {}).items()},
+                "default": list(self.dataset.default_graphs),
+                "named": list(self.dataset.named_graphs),
+                "max_rows": self.max_rows,
+                "result_format": self.result_format,
+                "graph_format": self.graph_format,
+            }
+        ).encode()
+
+
+def _term(text: str) -> Term:
+    """A term from its N-Triples form (a request's binding)."""
+    (quad,) = ox.parse(f"<urn:x:s> <urn:x:p> {text} .".encode(), ox.RdfFormat.N_TRIPLES)
+    term: Term = quad.object
+    return term
+
+
+def _evaluate(store: MxStore, payload: bytes) -> bytes:
+    """Run in a worker process: answer one request (see :class:`_Request`)."""
+    request = json.loads(payload)
+    bindings = {name: _term(text) for name, text in request["bindings"].items()}
+    dataset = Dataset(tuple(request["default"]), tuple(request["named"]))
+    result = run_query(
+        store,
+        request["sparql"],
+        bindings=bindings,
+        timeout=None,  # the server kills this process at the deadline
+        in_process=True,
+        dataset=dataset,
+    )
+    assert not isinstance(result, UpdateResult)  # updates are refused by the check
+    max_rows = request["max_rows"]
+    size = len(result) if isinstance(result, SelectResult | GraphResult) else 0
+    if max_rows is not None and size > max_rows:
+        unit = "rows" if isinstance(result, SelectResult) else "triples"
+        raise ResultTooLarge(
+            f"the answer has more than {max_rows:,} {unit} (--max-rows {max_rows}); "
+            "add a LIMIT or narrow the query"
+        )
+    if request["op"] != "render":
+        if isinstance(result, AskResult):
+            return b"A1" if result.value else b"A0"
+        if isinstance(result, GraphResult):
+            return b"G" + serialize_triples(result.triples, RdfSyntax.NT)
+        return b"S" + render_result(result, OutputFormat.JSON)
+    if isinstance(result, GraphResult):
+        if request["graph_format"] is None:
+            raise NotAcceptable(
+                "a CONSTRUCT or DESCRIBE answer is RDF: accept one of "
+                + ", ".join(f.value for f in GraphFormat)
+            )
+        return b"G" + serialize_graph(result.triples, GraphFormat(request["graph_format"]))
+    if request["result_format"] is None:
+        raise NotAcceptable(
+            "a SELECT or ASK answer is SPARQL results: accept one of "
+            + ", ".join(f.value for f in ResultFormat)
+        )
+    result_format = ResultFormat(request["result_format"])
+    if result_format is ResultFormat.XML:
+        # mxgraph's JSON, rewritten as XML by Oxigraph's SPARQL results serializer.
+        parsed = ox.parse_query_results(
+            render_result(result, OutputFormat.JSON), ox.QueryResultsFormat.JSON
+        )
+        return b"R" + (parsed.serialize(format=ox.QueryResultsFormat.XML) or b"")
+    return b"R" + render_result(result, _RESULT_OUTPUT[result_format])
+
+
+def serialize_graph(triples: Iterable[ox.Triple], graph_format: GraphFormat) -> bytes:
+    """Triples in ``graph_format``, written by mxgraph's serializers (:mod:`mxgraph.output`);
+    TriG and N-Quads hold them in the default graph.
+
+    >>> t = ox.Triple(ox.NamedNode(MXD.mexico), ox.NamedNode(MX.partOf), ox.NamedNode(MXD.x))
+    >>> serialize_graph([t], GraphFormat.NQ)
+    b'<https://w3id.org/mxgraph/id/mexico> <https://w3id.org/mxgraph/ontology#partOf> ...'
+    """
+    syntax = _GRAPH_SYNTAX[graph_format]
+    if graph_format in (GraphFormat.TRIG, GraphFormat.NQ):
+        return serialize_dataset(triples, (), syntax)
+    return serialize_triples(triples, syntax)
+
+
+def _decode_result(answer: bytes, deadline: Deadline) -> QueryResult:
+    """A worker's ``result`` or ``select`` answer as a typed result."""
+    kind, payload = answer[:1], answer[1:]
+    if kind == b"A":
+        return AskResult(payload == b"1")
+    if kind == b"G":
+        triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
+        return GraphResult(tuple(quad.triple for quad in triples))
+    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    variables = tuple(v.value for v in solutions.variables)
+    rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
+    deadline.check()
+    return SelectResult(variables, rows)
+
+
+#: The RDF syntax of each graph format (mxgraph's serializers, mxgraph.output).
+_GRAPH_SYNTAX: dict[GraphFormat, RdfSyntax] = {
+    GraphFormat.TURTLE: RdfSyntax.TURTLE,
+    GraphFormat.NT: RdfSyntax.NT,
+    GraphFormat.JSONLD: RdfSyntax.JSONLD,
+    GraphFormat.XML: RdfSyntax.XML,
+    GraphFormat.TRIG: RdfSyntax.TRIG,
+    GraphFormat.NQ: RdfSyntax.NQ,
+}
+
+#: The writer of each result format but XML (mxgraph.output, the W3C SPARQL 1.1 forms).
+_RESULT_OUTPUT: dict[ResultFormat, OutputFormat] = {
+    ResultFormat.JSON: OutputFormat.JSON,
+    ResultFormat.CSV: OutputFormat.CSV,
+    ResultFormat.TSV: OutputFormat.TSV,
+}

@@ -1,0 +1,99 @@
+"""The ASGI application of ``mxgraph serve``: every route in one list, and what every response gets.
+
+:func:`build_app` assembles the routes (the SPARQL endpoint of
+:mod:`mxgraph.server.sparql`, the pages of :mod:`mxgraph.server.pages`) over
+one :class:`~mxgraph.server.site.Site`, and wraps them in
+:class:`ServerMiddleware`: one log line per request (method, path, status,
+milliseconds) and the security headers on every response, errors included.
+
+>>> from mxgraph.store import open_store
+>>> from mxgraph.server.site import ServeConfig, Site
+>>> app = build_app(Site(open_store(), ServeConfig()), log=None)
+>>> [route.path for route in app.routes][:2]
+['/sparql', '/']
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+from mxgraph.server.site import CONTENT_SECURITY_POLICY, Site
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Sent with every response, besides the Content-Security-Policy of :mod:`mxgraph.server.site`.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
+class ServerMiddleware:
+    """Log each request as one line and add :data:`SECURITY_HEADERS` to each response.
+
+    The line reads ``GET /sparql 200 3.1 ms``: the path without its query string
+    (a query can be long, and is the client's business), the status, and the
+    time from the request to the end of the response. ``log`` None logs nothing.
+    """
+
+    def __init__(self, app: ASGIApp, log: TextIO | None) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before answering
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(header for header in SECURITY_HEADERS if header[0] not in names),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            if self.log is not None:
+                elapsed = (time.perf_counter() - started) * 1000
+                self.log.write(f"{scope['method']} {scope['path']} {status} {elapsed:.1f} ms\n")
+                self.log.flush()
+
+
+def build_app(site: Site, *, log: TextIO | None = sys.stderr) -> Starlette:
+    """The ASGI application serving ``site``: the SPARQL endpoint and the pages.
+
+    The site is ``app.state.site`` for every route. ``log`` gets one line per request.
+    """
+    from starlette.applications import Starlette
+
+    from mxgraph.server import pages, sparql
+
+    class App(Starlette):
+        # Outside Starlette's own error handling, so its 500 answers get the headers too.
+        def build_middleware_stack(self) -> ASGIApp:
+            return ServerMiddleware(super().build_middleware_stack(), log)
+
+    routes: list[BaseRoute] = [*sparql.routes(site), *pages.routes(site)]
+    app = App(routes=routes, exception_handlers={404: pages.not_found_handler(site)})
+    app.state.site = site
+    return app

@@ -1,0 +1,317 @@
+"""Pre-forked, walled worker processes that evaluate the server's queries.
+
+Why not fork a child per query, as ``mxgraph query`` does
+(:func:`mxgraph.deadline.run_in_child`)? The server is multi-threaded: a
+process forked while another thread holds a lock (in the allocator, in
+Oxigraph, in Python) inherits the lock held by nobody, and a fork per query
+costs about 5 ms, several times a named query's evaluation. So the processes
+are made once, before any thread starts:
+
+* :meth:`WorkerPool.start` forks a *zygote*, a single-threaded copy of the
+  server holding the store (copy-on-write, nothing is copied until written).
+* The zygote forks the *workers*. Each walls itself off from the network
+  (:mod:`mxgraph.sandbox`), caps its memory (``--max-memory``), and then
+  answers requests one at a time over a Unix socket pair.
+* A request that passes its deadline gets its worker killed; the zygote forks
+  a fresh one, whose socket reaches the server over the zygote's control socket
+  (``SCM_RIGHTS``). Nothing is ever forked from the threaded server.
+
+Workers die with the zygote, and the zygote with the server (the kernel's
+parent-death signal), so no process outlives ``mxgraph serve``.
+
+A request and its answer are bytes; what they mean is up to the ``handler``
+given to the pool (see :mod:`mxgraph.server.site`). An
+:class:`~mxgraph.errors.MxGraphError` raised by the handler is raised again in
+the server with its class and message.
+
+>>> pool = WorkerPool(lambda request: request.upper(), size=1)
+>>> pool.start()
+>>> pool.run(b"hola", Deadline.start(5))
+b'HOLA'
+>>> pool.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import select
+import signal
+import socket
+import struct
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NoReturn
+
+from mxgraph import errors, sandbox
+from mxgraph.deadline import Deadline, format_bytes, memory_limit
+from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QueryTimeout
+
+#: What a worker runs for each request: request bytes in, answer bytes out.
+Handler = Callable[[bytes], bytes]
+
+_LENGTH = struct.Struct("!Q")
+_OK, _ERROR = b"0", b"1"
+
+
+@dataclass
+class _Worker:
+    pid: int
+    connection: socket.socket
+
+
+class WorkerPool:
+    """``size`` worker processes running ``handler``, made by a zygote forked at :meth:`start`.
+
+    ``errors`` maps error class names a handler may raise, beyond those of
+    :mod:`mxgraph.errors`, to their classes, so they cross the process boundary.
+    """
+
+    def __init__(
+        self,
+        handler: Handler,
+        size: int = 4,
+        *,
+        offline: bool = True,
+        error_classes: Mapping[str, type[MxGraphError]] | None = None,
+    ) -> None:
+        self.handler = handler
+        self.size = size
+        self.offline = offline
+        self.error_classes = dict(error_classes or {})
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._control: socket.socket | None = None
+        self._control_lock = threading.Lock()
+        self._zygote: int | None = None
+        self._closed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fork the zygote and have it fork the workers. Call before starting any thread."""
+        wall = sandbox.prepare() if self.offline else None
+        limit = memory_limit()
+        server, zygote = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the zygote; coverage cannot follow it
+            server.close()
+            _zygote(zygote, parent, self.handler, wall, limit)
+        zygote.close()
+        self._zygote, self._control = pid, server
+        for _ in range(self.size):
+            self._idle.put(self._spawn())
+
+    def close(self) -> None:
+        """Stop the workers and the zygote (a request still waiting gets an error)."""
+        if self._closed:
+            return
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._discard(worker)
+        if self._control is not None:
+            self._control.close()  # the zygote reads the end and takes its workers with it
+        if self._zygote is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._zygote, 0)
+
+    @property
+    def zygote_pid(self) -> int | None:
+        """The zygote's process id (None before :meth:`start`)."""
+        return self._zygote
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def run(self, request: bytes, deadline: Deadline) -> bytes:
+        """The handler's answer to ``request``, from an idle worker, within ``deadline``.
+
+        Waiting for a worker counts against the deadline; a worker that does not answer
+        in time is killed and replaced, and :class:`~mxgraph.errors.QueryTimeout` raised.
+        """
+        if self._closed or self._control is None:
+            raise MxGraphError("the server is stopping")
+        try:
+            worker = self._idle.get(timeout=deadline.remaining())
+        except queue.Empty:
+            raise deadline.expired() from None
+        try:
+            _send(worker.connection, request)
+            answer = _receive(worker.connection, deadline)
+        except QueryTimeout:
+            self._replace(worker)
+            raise
+        except OSError:
+            self._replace(worker)
+            raise self._died() from None
+        if answer is None:  # the worker died (most likely at the memory cap)
+            self._replace(worker)
+            raise self._died()
+        self._idle.put(worker)
+        return decode_answer(answer, self.error_classes)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        """A new worker, forked by the zygote; its socket arrives over the control socket."""
+        assert self._control is not None
+        with self._control_lock:
+            self._control.sendall(b"W")
+            message, fds, _, _ = socket.recv_fds(self._control, 8, 1)
+        if len(message) != 8 or len(fds) != 1:
+            raise MxGraphError("the server's query processes stopped; restart mxgraph serve")
+        (pid,) = struct.unpack("!q", message)
+        return _Worker(pid, socket.socket(fileno=fds[0]))
+
+    def _discard(self, worker: _Worker) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(worker.pid, signal.SIGKILL)
+        worker.connection.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._discard(worker)
+        if not self._closed:
+            # Fails only when the server is stopping (the control socket is closed).
+            with contextlib.suppress(OSError, MxGraphError):
+                self._idle.put(self._spawn())
+
+    def _died(self) -> MxGraphError:
+        limit = memory_limit()
+        if limit is not None:
+            return MemoryLimitExceeded(
+                f"stopped: the query's process died, most likely at the memory limit of "
+                f"{format_bytes(limit)} (--max-memory)"
+            )
+        return MxGraphError("query failed: the evaluating process died (out of memory?)")
+
+
+def decode_answer(answer: bytes, error_classes: Mapping[str, type[MxGraphError]]) -> bytes:
+    """The handler's answer from what :func:`answer_once` wrote, or its error raised again.
+
+    >>> decode_answer(answer_once(lambda request: request * 2, b"ab"), {})
+    b'abab'
+    """
+    if answer[:1] == _OK:
+        return answer[1:]
+    fields = json.loads(answer[1:])
+    name, message = str(fields["type"]), str(fields["message"])
+    cls = error_classes.get(name) or getattr(errors, name, MxGraphError)
+    if not (isinstance(cls, type) and issubclass(cls, MxGraphError)) or (
+        cls.__init__ is not MxGraphError.__init__
+    ):
+        cls = MxGraphError
+    raise cls(message)
+
+
+def _send(connection: socket.socket, payload: bytes) -> None:
+    connection.sendall(_LENGTH.pack(len(payload)) + payload)
+
+
+def _receive_exactly(connection: socket.socket, size: int, deadline: Deadline | None) -> bytes:
+    """``size`` bytes (fewer only at the end of the stream), waiting at most until ``deadline``."""
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        if deadline is not None:
+            ready, _, _ = select.select([connection], [], [], deadline.remaining())
+            if not ready:
+                raise deadline.expired()
+        chunk = connection.recv(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(connection: socket.socket, deadline: Deadline | None) -> bytes | None:
+    """One length-prefixed message; None at the end of the stream."""
+    header = _receive_exactly(connection, _LENGTH.size, deadline)
+    if len(header) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(header)
+    payload = _receive_exactly(connection, size, deadline)
+    return payload if len(payload) == size else None
+
+
+def _zygote(  # pragma: no cover - runs in the zygote
+    control: socket.socket,
+    parent: int,
+    handler: Handler,
+    wall: sandbox.SeccompFilter | None,
+    limit: int | None,
+) -> NoReturn:
+    """Fork a worker for each request on ``control``; exit when the server closes it."""
+    status = 1
+    try:
+        sandbox.die_with_parent(parent)
+        # Ctrl-C reaches the whole process group: the server decides when these processes stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+        me = os.getpid()
+        while control.recv(1):
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                ours.close()
+                _worker(theirs, me, handler, wall, limit)
+            theirs.close()
+            socket.send_fds(control, [struct.pack("!q", pid)], [ours.fileno()])
+            ours.close()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _worker(  # pragma: no cover - runs in a worker
+    connection: socket.socket,
+    zygote: int,
+    handler: Handler,
+    wall: sandbox.SeccompFilter | None,
+    limit: int | None,
+) -> NoReturn:
+    """Answer requests on ``connection`` one at a time until the server closes it."""
+    from mxgraph.deadline import _limit_memory, _silence_stderr
+
+    status = 1
+    try:
+        sandbox.die_with_parent(zygote)
+        if limit is not None:
+            _limit_memory(limit)
+            _silence_stderr()
+        if wall is not None:
+            wall.install()
+        while True:
+            request = _receive(connection, None)
+            if request is None:
+                break
+            _send(connection, answer_once(handler, request, limit))
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def answer_once(handler: Handler, request: bytes, limit: int | None = None) -> bytes:
+    """``handler(request)`` with a status byte, or its error as a message (for
+    :func:`decode_answer`); never raises."""
+    try:
+        return _OK + handler(request)
+    except Exception as raised:  # every error goes back to the server as one message
+        error: BaseException = raised
+        if isinstance(raised, MemoryError):
+            error = MemoryLimitExceeded(
+                f"stopped: it needed more than {format_bytes(limit)} of memory (--max-memory)"
+                if limit
+                else "stopped: out of memory"
+            )
+        kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
+        detail = str(error) or type(error).__name__
+        return _ERROR + json.dumps({"type": kind, "message": detail}).encode()

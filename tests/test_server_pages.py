@@ -1,0 +1,661 @@
+"""The Linked Data pages of ``mxgraph serve``, fetched over HTTP from a real uvicorn server.
+
+A uvicorn server on 127.0.0.1 (a free port) serves the pages of the bundled
+graph for the module; httpx fetches them as a browser or an RDF client would.
+Pages are read with the standard library's HTML parser; RDF answers are parsed
+by pyoxigraph and rdflib. Traversal attempts go through ``http.client``, which
+sends a path exactly as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from mxgraph.lookup import graph_stats
+from mxgraph.namespaces import MX, MXD, SCHEMA, WD
+from mxgraph.query import list_named_queries
+from mxgraph.resources import ontology_files, source_text_path
+from mxgraph.server import pages
+from mxgraph.server.site import CONTENT_SECURITY_POLICY, ServeConfig, Site
+from mxgraph.store import MxStore, open_store
+
+USAID = MXD.usaid
+
+
+# --- a real server ------------------------------------------------------------------------
+
+
+def build_test_app(site: Site) -> Any:
+    """The application of ``mxgraph serve`` with the pages mounted after the SPARQL endpoint
+    and the 404 page registered, as :func:`~mxgraph.server.app.build_app` is to do (added
+    here only when it does not already)."""
+    from mxgraph.server.app import build_app
+
+    app = build_app(site, log=None)
+    if not any(getattr(route, "path", "") == "/id/{path:path}" for route in app.routes):
+        app.router.routes.extend(pages.routes(site))
+        app.add_exception_handler(404, pages.not_found_handler(site))
+    return app
+
+
+@dataclass
+class Running:
+    """A uvicorn server in a thread of the test process."""
+
+    url: str
+    server: Any
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(site: Site) -> Running:
+    """uvicorn serving :func:`build_test_app` on 127.0.0.1, a free port, until stopped."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(build_test_app(site), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    return Running(f"http://127.0.0.1:{port}", server, thread)
+
+
+@contextlib.contextmanager
+def serving(site: Site) -> Iterator[httpx.Client]:
+    """A client of a server of ``site`` started for one test."""
+    running = start_server(site)
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as client:
+            yield client
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def store() -> MxStore:
+    return open_store()
+
+
+@pytest.fixture(scope="module")
+def served(store: MxStore) -> Iterator[str]:
+    running = start_server(Site(store, ServeConfig(timeout=30)))
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def client(served: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served, timeout=30, headers={"Accept": "text/html"}) as c:
+        yield c
+
+
+# --- reading pages ------------------------------------------------------------------------
+
+
+@dataclass
+class Page(HTMLParser):
+    """What a test reads from HTML: links with their text, elements' ids and text by tag."""
+
+    links: list[tuple[str, str]] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    scripts: list[dict[str, str | None]] = field(default_factory=list)
+    styles: int = 0
+    style_attributes: int = 0
+    _open: list[tuple[str, dict[str, str | None], list[str]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        HTMLParser.__init__(self, convert_charrefs=True)
+
+    _VOID = frozenset({"meta", "link", "input", "br", "img", "hr"})
+    _BLOCKS = frozenset({"td", "th", "tr", "li", "dt", "dd", "p", "div", "blockquote", "h3"})
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script":
+            self.scripts.append(found)
+        if tag == "style":
+            self.styles += 1
+        if "style" in found:
+            self.style_attributes += 1
+        if tag not in self._VOID:
+            self._open.append((tag, found, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            name, attrs, parts = self._open.pop()
+            text = " ".join("".join(parts).split())
+            if self._open:
+                gap = " " if name in self._BLOCKS else ""
+                self._open[-1][2].append(gap + "".join(parts) + gap)
+            if name == "a" and attrs.get("href") is not None:
+                self.links.append((str(attrs["href"]), text))
+            if attrs.get("id"):
+                self.ids[str(attrs["id"])] = text
+            self.texts.setdefault(name, []).append(text)
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1][2].append(data)
+
+    def hrefs(self) -> set[str]:
+        return {href for href, _ in self.links}
+
+    def link_to(self, href: str) -> str:
+        """The text of the first link to ``href``."""
+        return next(text for h, text in self.links if h == href)
+
+
+def read(response: httpx.Response) -> Page:
+    assert response.headers["content-type"].startswith("text/html"), response.text[:300]
+    page = Page()
+    page.feed(response.text)
+    page.close()
+    return page
+
+
+# --- entity pages ---------------------------------------------------------------------------
+
+
+def test_usaid_page_shows_label_types_aliases_wikidata_relations_and_sources(
+    client: httpx.Client,
+) -> None:
+    response = client.get("/id/usaid")
+    assert response.status_code == 200
+    assert response.headers["vary"] == "Accept"
+    page = read(response)
+    assert page.texts["h1"][0] == "U.S. Agency for International Development"
+    assert page.link_to("/ontology#USGovernmentAgency") == "U.S. government agency"
+    assert "USAID; United States Agency for International Development" in page.texts["dd"]
+    assert page.link_to(str(WD.Q217072)) == "Q217072"
+    # Each relation links to the other entity's page, once (runs / run by shown once).
+    relations = [li.split(" “")[0] for li in page.texts["li"] if li.startswith(("—", "←"))]
+    assert relations == [
+        "—agency of→ United States",
+        "—publishes→ USAID Mexico Page",
+        "—runs→ USAID programs under the Merida Initiative",
+    ]  # runs / run by: one link, shown once
+    assert page.texts["h2"][:2] == ["Neighbourhood", "Relations (3)"]
+    assert page.link_to("/id/united-states") == "United States"
+    assert page.link_to("/id/usaid-merida-programs") == "USAID programs under the Merida Initiative"
+    assert page.link_to("/id/usaid-mexico-page") == "USAID Mexico Page"
+    # Under each relation, the sentence that states it, with offsets and a link into the source.
+    quotes = page.texts["blockquote"]
+    assert any(
+        q.startswith("“U.S. Agency for International Development (USAID) programs under the "
+                     "Merida Initiative support Mexican efforts")
+        and "mxd:p19s1 characters 8724–8891 · in the source" in q
+        for q in quotes
+    )  # fmt: skip
+    assert "/id/p19s1" in page.hrefs()
+    assert "/id/fact-sheet#p19s1" in page.hrefs()
+    assert {"?format=ttl", "?format=jsonld", "?format=nt"} <= page.hrefs()
+
+
+def test_a_relation_link_leads_to_the_other_entity_with_its_sources(
+    client: httpx.Client,
+) -> None:
+    start = read(client.get("/id/usaid"))
+    target = next(
+        h for h, text in start.links if text == "USAID programs under the Merida Initiative"
+    )
+    page = read(client.get(target))
+    assert page.texts["h1"][0] == "USAID programs under the Merida Initiative"
+    assert page.link_to("/id/usaid") == "U.S. Agency for International Development"
+    assert any(
+        li.startswith("—run by→ U.S. Agency for International Development")
+        for li in page.texts["li"]
+    )
+    assert any("mxd:p19s2 characters 8892–9074" in q for q in page.texts["blockquote"])
+
+
+def test_figures_show_value_unit_time_and_qualifier_words(client: httpx.Client) -> None:
+    page = read(client.get("/id/us-mexico-border"))
+    amounts = [dd for dd in page.texts["dd"] if "ports of entry" in dd or "miles" in dd]
+    assert amounts == ["55 ports of entry", "2,000 miles"]
+    assert (
+        "100,000 to under 1,000,000 border crossings per day (hundreds of thousands)"
+        in page.texts["dd"]
+    )
+    assert "“hundreds of thousands” (order of magnitude)" in page.texts["dd"]
+    assert "the fact sheet's present (date not stated)" in page.texts["dd"]
+    assert "/id/fact-ports-of-entry" in page.hrefs()
+
+
+def test_the_fact_sheet_page_has_each_sentence_as_an_anchor_to_highlight(
+    client: httpx.Client,
+) -> None:
+    page = read(client.get("/id/fact-sheet"))
+    text = source_text_path().read_text(encoding="utf-8")
+    assert page.ids["p19s1"] == text[8724:8891]
+    assert page.ids["p03s2"].startswith("The two countries share a 2,000-mile border")
+    css = client.get("/static/style.css").text
+    assert re.search(r"a\.sentence:target[^{]*\{[^}]*background", css)
+
+
+def test_a_sentence_iri_dereferences_to_its_text_and_statements(client: httpx.Client) -> None:
+    page = read(client.get("/id/p19s1"))
+    assert page.texts["h1"][0] == "Sentence mxd:p19s1"
+    assert page.texts["blockquote"][0].startswith("“U.S. Agency for International Development")
+    assert "characters 8724–8891" in page.texts["dd"]
+    assert "/id/fact-sheet#p19s1" in page.hrefs()
+    rows = [tr for tr in page.texts["tr"] if "agency of" in tr]
+    assert rows == ["U.S. Agency for International Development agency of United States"]
+    assert page.link_to("/ontology#runs") == "runs"
+
+
+def test_other_nodes_list_their_triples(client: httpx.Client) -> None:
+    page = read(client.get("/id/p19s1-position"))
+    assert page.texts["h1"][0] == "mxd:p19s1-position"
+    rows = page.texts["tr"]
+    assert "mxd:p19s1-position start 8724 xsd:integer" in rows
+    assert "mxd:p19s1 has selector mxd:p19s1-position" in rows
+    assert page.link_to("/id/p19s1") == "mxd:p19s1"
+
+
+def test_the_drawing_is_viz_offline_page_with_its_code_as_files(client: httpx.Client) -> None:
+    page_html = client.get("/id/usaid")
+    assert "frame-src 'self'" in page_html.headers["content-security-policy"]
+    assert "/id/usaid/drawing" in read(page_html).hrefs()
+    response = client.get("/id/usaid/drawing")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in policy and "script-src 'self'" in policy
+    page = read(response)
+    assert page.styles == 0 and page.style_attributes == 0
+    assert [s.get("src") for s in page.scripts] == [None, "/static/drawing.js"]
+    assert page.scripts[0]["type"] == "application/json"
+    data = response.text.split('type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert f'"id": "{USAID}"' in data and '"center": true' in data
+    assert client.get("/static/drawing.js").text.lstrip().startswith("(function ()")
+    assert client.get("/id/p19s1/drawing").status_code == 404
+
+
+# --- content negotiation ------------------------------------------------------------------
+
+RDF_CASES = [
+    ("text/turtle", "ttl", ox.RdfFormat.TURTLE),
+    ("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
+    ("application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML),
+    ("application/trig", "trig", ox.RdfFormat.TRIG),
+    ("application/n-quads", "nq", ox.RdfFormat.N_QUADS),
+]
+
+
+@pytest.mark.parametrize(
+    ("media_type", "name", "rdf_format"), RDF_CASES, ids=[c[1] for c in RDF_CASES]
+)
+def test_rdf_by_accept_and_by_format_parameter(
+    client: httpx.Client, media_type: str, name: str, rdf_format: ox.RdfFormat
+) -> None:
+    by_accept = client.get("/id/usaid", headers={"Accept": f"{media_type}, text/html;q=0.5"})
+    by_name = client.get(f"/id/usaid?format={name}")
+    for response in (by_accept, by_name):
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == media_type
+        assert response.headers["vary"] == "Accept"
+    assert by_accept.content == by_name.content
+    quads = list(ox.parse(by_accept.content, rdf_format))
+    triples = {q.triple for q in quads}
+    usaid = ox.NamedNode(USAID)
+    assert ox.Triple(usaid, ox.NamedNode(SCHEMA.sameAs), ox.NamedNode(WD.Q217072)) in triples
+    runs = ox.Triple(usaid, ox.NamedNode(MX.runs), ox.NamedNode(MXD["usaid-merida-programs"]))
+    assert runs in triples
+    # Labels of linked entities, and the cited sentences with their quotes.
+    assert (
+        ox.Triple(ox.NamedNode(MXD["united-states"]),
+                  ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                  ox.Literal("United States", language="en"))
+        in triples
+    )  # fmt: skip
+    exact = ox.NamedNode("http://www.w3.org/ns/oa#exact")
+    assert any(
+        t.subject == ox.NamedNode(MXD["p19s1-quote"]) and t.predicate == exact for t in triples
+    )
+    graphs = {q.graph_name for q in quads if q.triple == runs}
+    if name in ("trig", "nq", "jsonld"):  # each statement in the graph of each sentence
+        assert graphs == {ox.DefaultGraph(), ox.NamedNode(MXD.p19s1), ox.NamedNode(MXD.p19s2)}
+    else:
+        assert graphs == {ox.DefaultGraph()}
+
+
+def test_rdflib_reads_turtle_and_json_ld(client: httpx.Client) -> None:
+    import rdflib
+
+    for media_type, syntax in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+        graph = rdflib.Graph()
+        graph.parse(
+            data=client.get("/id/usaid", headers={"Accept": media_type}).text, format=syntax
+        )
+        assert (
+            rdflib.URIRef(USAID),
+            rdflib.URIRef(SCHEMA.sameAs),
+            rdflib.URIRef(WD.Q217072),
+        ) in graph
+
+
+@pytest.mark.parametrize(
+    "accept", ["image/png", "text/html;q=0, application/json", "application/sparql-results+json"]
+)
+def test_what_cannot_be_given_is_406(client: httpx.Client, accept: str) -> None:
+    response = client.get("/id/usaid", headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.text.startswith("error: cannot give any of ")
+    assert "text/turtle" in response.text and response.text.count("\n") == 1
+
+
+def test_an_unknown_format_parameter_is_406_naming_the_known_ones(client: httpx.Client) -> None:
+    response = client.get("/id/usaid?format=xlsx")
+    assert response.status_code == 406
+    assert response.text == (
+        "error: unknown format 'xlsx'; use one of html, ttl, jsonld, nt, rdf, trig, nq\n"
+    )
+
+
+def test_ontology_page_anchors_and_file(client: httpx.Client) -> None:
+    page = read(client.get("/ontology"))
+    assert page.ids["Country"].startswith("country mx:Country class")
+    assert page.ids["runs"].startswith("runs mx:runs")
+    assert "inverse of run by" in page.ids["runs"]
+    # Every type an entity page links to has its anchor here.
+    usaid = read(client.get("/id/usaid"))
+    for href in usaid.hrefs():
+        if href.startswith("/ontology#"):
+            assert href.split("#")[1] in page.ids, href
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert turtle.content == ontology_files()[0].read_bytes()
+    nt = client.get("/ontology?format=nt")
+    triples = {q.triple for q in ox.parse(nt.content, ox.RdfFormat.N_TRIPLES)}
+    assert ox.Triple(ox.NamedNode(MX.runs), ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf"),
+                     ox.NamedNode(MX.runBy)) in triples  # fmt: skip
+
+
+# --- base URL, 404, traversal ---------------------------------------------------------------
+
+
+def test_base_url_makes_iri_links_point_there(store: MxStore) -> None:
+    site = Site(store, ServeConfig(base_url="https://example.org/mx/"))
+    with serving(site) as test_client:
+        page = read(test_client.get("/id/usaid", headers={"Accept": "text/html"}))
+    hrefs = page.hrefs()
+    assert "https://example.org/mx/id/united-states" in hrefs
+    assert "https://example.org/mx/id/fact-sheet#p19s1" in hrefs
+    assert "https://example.org/mx/ontology#USGovernmentAgency" in hrefs
+    assert not any(h.startswith("/id/") and not h.endswith("/drawing") for h in hrefs)
+    assert "/query" in hrefs  # the server's own pages stay on this server
+
+
+def test_an_unknown_entity_is_404_with_search_results(client: httpx.Client) -> None:
+    response = client.get("/id/merida")
+    assert response.status_code == 404
+    page = read(response)
+    assert page.texts["h1"][0] == "Not found"
+    assert "The graph says nothing about https://w3id.org/mxgraph/id/merida." in page.texts["p"]
+    assert page.link_to("/id/merida-initiative") == "Merida Initiative"
+    as_rdf = client.get("/id/merida", headers={"Accept": "text/turtle"})
+    assert as_rdf.status_code == 404
+    assert (
+        as_rdf.text == "error: The graph says nothing about https://w3id.org/mxgraph/id/merida.\n"
+    )
+
+
+def test_any_unknown_path_is_404_with_search_results_for_its_last_segment(
+    client: httpx.Client,
+) -> None:
+    response = client.get("/agencies/usaid")
+    assert response.status_code == 404
+    page = read(response)
+    assert page.link_to("/id/usaid") == "U.S. Agency for International Development"
+
+
+def test_a_named_query_that_does_not_exist_is_404(client: httpx.Client) -> None:
+    response = client.get("/queries/no-such-query")
+    assert response.status_code == 404
+    assert "There is no named query 'no-such-query'." in read(response).texts["p"]
+
+
+TRAVERSALS = [
+    "/static/../pyproject.toml",
+    "/static/%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
+    "/static/..%2f..%2f..%2f..%2fpyproject.toml",
+    "/static/%2fetc%2fpasswd",
+    "/static//etc/passwd",
+    "/static/%252e%252e%252fpyproject.toml",
+    "/static/style.css%00.txt",
+    "/static/..\\..\\pyproject.toml",
+    "/id/../../../../etc/passwd",
+    "/id/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/id/..%2f..%2f..%2fetc%2fpasswd",
+    "/ontology/../../pyproject.toml",
+    "//etc/passwd",
+    "/id/%2Fetc%2Fpasswd",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_no_path_reads_a_file_outside_the_static_ones(served: str, path: str) -> None:
+    host, port = served.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", path, headers={"Accept": "text/html"})
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    assert response.status in (400, 404), (path, response.status)
+    assert "root:" not in body and "[project]" not in body and "[build-system]" not in body
+
+
+# --- home, search, named queries --------------------------------------------------------------
+
+
+def test_home_links_every_named_query_and_shows_the_statistics(
+    client: httpx.Client, store: MxStore
+) -> None:
+    page = read(client.get("/"))
+    hrefs = page.hrefs()
+    for query in list_named_queries():
+        assert f"/queries/{query.name}" in hrefs
+    stats = graph_stats(store)
+    assert f"{stats.triples:,}" in page.texts["dd"]
+    assert page.texts["ol"][0].startswith("Mexico (")
+    assert 'action="/search" method="get"' in client.get("/").text
+
+
+def test_search_links_hits_to_pages(client: httpx.Client) -> None:
+    page = read(client.get("/search", params={"q": "merida"}))
+    assert (
+        page.links[[h for h, _ in page.links].index("/id/merida-initiative")][1]
+        == "Merida Initiative"
+    )
+    assert "merida" in client.get("/search", params={"q": "merida"}).text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("zzqxv", "No entity's label, alias or description contains every word of “zzqxv” "
+                  "(case and accents are ignored)."),
+        ("", "Type a name, an alias or words of a description."),
+    ],
+)  # fmt: skip
+def test_an_empty_search_says_why(client: httpx.Client, text: str, message: str) -> None:
+    response = client.get("/search", params={"q": text})
+    assert response.status_code == 200
+    assert message in read(response).texts["p"]
+
+
+def test_a_named_query_runs_and_links_iris_and_source_sentences(client: httpx.Client) -> None:
+    response = client.get("/queries/usaid-programs")
+    assert response.status_code == 200
+    page = read(response)
+    assert page.texts["h1"][0] == "USAID programs under the Merida Initiative"
+    assert page.texts["th"] == ["program", "under", "aim", "source"]
+    sources = [href for href in page.hrefs() if href.startswith("/id/fact-sheet#")]
+    assert {"/id/fact-sheet#p19s1", "/id/fact-sheet#p19s2"} <= set(sources)
+    table = read(client.get("/queries/agreements"))
+    assert any(href.startswith("/id/") for href in table.hrefs() - {"/id/fact-sheet"})
+
+
+# --- the query page -------------------------------------------------------------------------
+
+
+def test_the_query_page_starts_with_the_prefixes_and_an_example(client: httpx.Client) -> None:
+    page = read(client.get("/query"))
+    textarea = page.texts["textarea"][0]
+    assert "Every prefix listed above is predeclared" in textarea
+    assert "mx:Country" in textarea
+    label = page.texts["label"][0]
+    assert "mx:, mxd:, org:, schema:" in label
+
+
+def test_a_submitted_query_shows_a_results_table_with_links(client: httpx.Client) -> None:
+    sparql = "SELECT ?c ?label WHERE { ?c a mx:Country ; skos:prefLabel ?label } ORDER BY ?label"
+    response = client.post("/query", data={"query": sparql})
+    assert response.status_code == 200
+    page = read(response)
+    assert page.texts["th"] == ["c", "label"]
+    assert page.link_to("/id/mexico") == "Mexico"
+    assert page.texts["textarea"][0] == sparql
+    ask = read(client.get("/query", params={"query": "ASK { mxd:mexico a mx:Country }"}))
+    assert "The answer is yes." in ask.texts["p"]
+
+
+def test_a_syntax_error_is_400_at_its_line_and_column_with_the_line_marked(
+    client: httpx.Client,
+) -> None:
+    sparql = "SELECT ?x\nWHERE { ?x ?p ?o } LIMIT x\n# end"
+    response = client.post("/query", data={"query": sparql})
+    assert response.status_code == 400
+    page = read(response)
+    assert page.texts["p"][0] == (
+        'SPARQL syntax error at line 2, column 26 (near "x"): expected one of HAVING, OFFSET, '
+        "OPTIONAL, VALUES"
+    )
+    marked = re.search(r'<span class="bad">(.*?)</span>\n</span>', response.text, re.DOTALL)
+    assert marked is not None
+    assert "WHERE { ?x ?p ?o } LIMIT x" in marked[1]
+    caret = re.search(r'<span class="caret"><span class="ln"></span>( *)\^</span>', response.text)
+    assert caret is not None and len(caret[1]) == 25
+
+
+@pytest.mark.parametrize(
+    ("sparql", "status", "message"),
+    [
+        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 403, "SERVICE"),
+        ("INSERT DATA { mxd:a mxd:b mxd:c }", 403, "update"),
+        ("   ", 400, "the query is empty"),
+    ],
+    ids=["service", "update", "empty"],
+)
+def test_refusals_are_4xx_with_a_message(
+    client: httpx.Client, sparql: str, status: int, message: str
+) -> None:
+    response = client.post("/query", data={"query": sparql})
+    assert response.status_code == status
+    error = read(response).texts["p"][0]
+    assert message in error
+
+
+def test_a_too_large_answer_and_a_timeout_are_messages_not_cut_results(store: MxStore) -> None:
+    small = Site(store, ServeConfig(max_rows=3, timeout=1))
+    with serving(small) as test_client:
+        response = test_client.post("/query", data={"query": "SELECT ?c { ?c a mx:Country }"})
+        assert response.status_code == 413
+        assert read(response).texts["p"][0] == (
+            "the answer has more than 3 rows (--max-rows 3); add a LIMIT or narrow the query"
+        )
+        assert "<table" not in response.text
+        slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        started = time.monotonic()
+        response = test_client.post("/query", data={"query": slow})
+        assert time.monotonic() - started < 5
+        assert response.status_code == 503
+        assert read(response).texts["p"][0] == "query stopped after 1 s (--timeout)"
+
+
+def test_a_huge_query_is_413(client: httpx.Client) -> None:
+    response = client.post("/query", data={"query": "#" * (pages.MAX_QUERY + 1)})
+    assert response.status_code == 413
+
+
+# --- safety of what pages show --------------------------------------------------------------
+
+HOSTILE = """\
+@prefix mxd: <https://w3id.org/mxgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix mx: <https://w3id.org/mxgraph/ontology#> .
+mxd:evil skos:prefLabel "<script>alert(1)</script>" ;
+    mx:partOf <javascript:alert(2)> , mxd:good .
+mxd:good skos:prefLabel "Good \\" onmouseover=\\"x" .
+"""
+
+
+def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.ttl"
+    path.write_text(HOSTILE, encoding="utf-8")
+    site = Site(open_store([path], bundled=False), ServeConfig())
+    with serving(site) as test_client:
+        response = test_client.get("/id/evil", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    page = read(response)
+    assert not any(h.lower().startswith("javascript:") for h in page.hrefs())
+    assert page.link_to("/id/good") == 'Good " onmouseover="x'
+
+
+def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx.Client) -> None:
+    for path in ("/", "/id/usaid", "/id/fact-sheet", "/id/p19s1", "/query", "/ontology",
+                 "/search?q=usaid", "/queries/embassy", "/id/nowhere"):  # fmt: skip
+        response = client.get(path)
+        page = read(response)
+        policy = response.headers["content-security-policy"]
+        assert policy.startswith(CONTENT_SECURITY_POLICY), path
+        assert page.styles == 0 and page.style_attributes == 0, path
+        assert all(s.get("src") or s.get("type") == "application/json" for s in page.scripts)
+        for tag in re.findall(r"<(?:link|script|img|iframe)\b[^>]*>", response.text):
+            for url in re.findall(r'(?:src|href)="([^"]*)"', tag):
+                if url == "data:,":  # the empty icon: no /favicon.ico request
+                    continue
+                assert url.startswith(("/", "?")) and not url.startswith("//"), (path, tag)
+                if tag.startswith("<link"):
+                    assert client.get(url).status_code == 200, url
+
+
+def test_a_kept_page_is_the_page_rendered_first(client: httpx.Client) -> None:
+    for path, accept in (("/id/chile", "text/html"), ("/id/chile", "text/turtle")):
+        first = client.get(path, headers={"Accept": accept})
+        again = client.get(path, headers={"Accept": accept})
+        assert again.content == first.content
+        for name in ("content-type", "content-security-policy", "vary", "content-length"):
+            assert again.headers[name] == first.headers[name]
+    html = client.get("/id/chile", headers={"Accept": "text/html"})
+    turtle = client.get("/id/chile", headers={"Accept": "text/turtle"})
+    assert html.content != turtle.content
