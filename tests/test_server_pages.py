@@ -659,3 +659,25 @@ def test_a_kept_page_is_the_page_rendered_first(client: httpx.Client) -> None:
     html = client.get("/id/chile", headers={"Accept": "text/html"})
     turtle = client.get("/id/chile", headers={"Accept": "text/turtle"})
     assert html.content != turtle.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "message"),
+    [
+        ("GET", "/id/%FF", None, "the path is not UTF-8 once percent-decoded"),
+        ("GET", "/search?q=%FF%FE", None, "the query string is not UTF-8 once percent-decoded"),
+        ("GET", "/query?query=%C3", None, "the query string is not UTF-8 once percent-decoded"),
+        ("POST", "/query", b"query=%FF", "the form is not UTF-8 text"),
+    ],
+    ids=["path", "search", "query", "form"],
+)
+def test_bad_percent_encoding_is_400_with_a_message(
+    client: httpx.Client, method: str, path: str, body: bytes | None, message: str
+) -> None:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 400
+    if response.headers["content-type"].startswith("text/plain"):
+        assert response.text == f"error: {message}\n"
+    else:
+        assert message in read(response).texts["p"]

@@ -341,6 +341,9 @@ class Pages:
 
     async def search(self, request: Request) -> Response:
         """``/search?q=``: entities matching a name, best first; why nothing when nothing."""
+        bad = _bad_encoding(request)
+        if bad:
+            return await self.site.call(self.error, 400, "Bad request", bad)
         text = request.query_params.get("q", "")
         if len(text) > MAX_SEARCH:
             return await self.site.call(
@@ -406,13 +409,16 @@ class Pages:
             from urllib.parse import parse_qs
 
             try:
-                form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 return await self.site.call(
                     self.error, 400, "Bad request", "the form is not UTF-8 text"
                 )
             sparql: str | None = form["query"][0] if form.get("query") else None
         else:
+            bad = _bad_encoding(request)
+            if bad:
+                return await self.site.call(self.error, 400, "Bad request", bad)
             sparql = request.query_params.get("query")
         if sparql is not None and len(sparql) > MAX_QUERY:
             return await self.site.call(
@@ -476,6 +482,9 @@ class Pages:
 
     async def node(self, request: Request) -> Response:
         """``/id/...``: an entity, sentence or other node, as a page or as RDF; or a drawing."""
+        bad = _bad_encoding(request)
+        if bad:
+            return _plain(400, bad)
         path = request.path_params["path"]
         if path.endswith("/drawing"):
             return await self.drawing(path.removesuffix("/drawing"))
@@ -605,7 +614,7 @@ def _status(error: MxGraphError) -> int:
 
 def _requested_format(request: Request) -> pages_rdf.PageFormat | str:
     """The format asked for by ``?format=`` or ``Accept``, or the message of a 406."""
-    name = request.query_params.get("format")
+    name = request.query_params.get("format") or None
     offered = ", ".join(f.media_type for f in pages_rdf.PAGE_FORMATS)
     if name is not None:
         found = pages_rdf.FORMATS_BY_NAME.get(name.lower())
@@ -618,6 +627,25 @@ def _requested_format(request: Request) -> pages_rdf.PageFormat | str:
     if chosen is None:
         return f"cannot give any of {accept!r}; this page is available as {offered}"
     return chosen
+
+
+def _bad_encoding(request: Request) -> str | None:
+    """Why the request's path or query string is not UTF-8 once percent-decoded, or ``None``.
+
+    (The server decodes them leniently, so a stray ``%FF`` would otherwise become U+FFFD.)
+    """
+    from urllib.parse import parse_qsl, unquote_to_bytes
+
+    raw_path = request.scope.get("raw_path") or b""
+    try:
+        unquote_to_bytes(raw_path).decode("utf-8")
+    except UnicodeDecodeError:
+        return "the path is not UTF-8 once percent-decoded"
+    try:
+        parse_qsl(request.scope.get("query_string", b"").decode("utf-8"), errors="strict")
+    except UnicodeDecodeError:
+        return "the query string is not UTF-8 once percent-decoded"
+    return None
 
 
 def _plain(status: int, message: str) -> Response:
