@@ -1,4 +1,4 @@
-"""Real SPARQL servers for the tests: Oxigraph server and OpenLink Virtuoso on 127.0.0.1.
+"""Real SPARQL servers for the tests: Oxigraph server, OpenLink Virtuoso and mxgraph serve.
 
 Each server runs in a temporary folder on a free port, is waited for until it
 answers a query, and is stopped (terminated, then killed) afterwards. Where
@@ -42,6 +42,8 @@ class Server:
     user: str | None = None
     password: str | None = None
     pushed: bool = False
+    #: Where the server writes its log (mxgraph serve: one line per request).
+    log: Path | None = None
 
     @property
     def base(self) -> str:
@@ -188,4 +190,39 @@ def start_virtuoso(folder: Path) -> Server:
         password="dba",
     )
     wait_until_answering(server, 90, log)
+    return server
+
+
+def mxgraph_binary() -> str:
+    """The ``mxgraph`` command installed beside this Python."""
+    beside = Path(sys.executable).parent / "mxgraph"
+    return str(beside) if beside.exists() else "mxgraph"
+
+
+def start_mxgraph(folder: Path, *options: str) -> Server:
+    """``mxgraph serve --port 0`` with ``options``: the port is read from the URL it prints.
+
+    Its log (one line per request) is ``folder/mxgraph.log``.
+    """
+    import select
+
+    log = folder / "mxgraph.log"
+    process = subprocess.Popen(
+        [mxgraph_binary(), "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=log.open("wb"),
+    )
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], 60)
+    line = process.stdout.readline().decode() if ready else ""
+    if not line.startswith("http://127.0.0.1:"):
+        process.kill()
+        process.wait()
+        raise RuntimeError(f"mxgraph serve did not start: {line!r}\n{log.read_text()[-2000:]}")
+    port = int(line.strip().rstrip("/").rpartition(":")[2])
+    base = f"http://127.0.0.1:{port}"
+    server = Server(
+        "mxgraph", process, port, f"{base}/sparql", f"{base}/sparql", pushed=True, log=log
+    )
+    wait_until_answering(server, 30, log)
     return server

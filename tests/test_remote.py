@@ -1,7 +1,9 @@
-"""mxgraph against real SPARQL servers (Oxigraph server, Virtuoso): same answers, clear errors.
+"""mxgraph against real SPARQL servers (Oxigraph server, Virtuoso, mxgraph serve): same answers,
+clear errors.
 
 Every test that takes ``server`` runs once per server, after the bundled graph
-has been pushed to it (see ``conftest.server``). Differences between servers
+has been pushed to it (see ``conftest.server``), or, for ``mxgraph serve``, with
+the bundled graph it serves itself (see :func:`server` here). Differences between servers
 that mxgraph cannot undo are normalised here, each with the reason:
 
 * Virtuoso stores ``"55"^^xsd:decimal`` as a number and answers
@@ -32,7 +34,7 @@ from mxgraph.remote import RemoteEndpoint
 from mxgraph.store import open_store
 
 from .conftest import serve_http
-from .servers import VIRTUOSO_MAX_ROWS, Server, free_port, start_oxigraph
+from .servers import VIRTUOSO_MAX_ROWS, Server, free_port, start_mxgraph, start_oxigraph
 from .test_resolve import HOSTILE_NAMES
 
 NAMED_QUERIES = list_named_queries()
@@ -53,6 +55,21 @@ _CONCAT = re.compile(
     r'GROUP_CONCAT\s*\((?:DISTINCT\s+)?\?\w+\s*(?:;\s*SEPARATOR\s*=\s*"([^"]*)")?\s*\)\s+AS\s+\?(\w+)',
     re.IGNORECASE,
 )
+
+
+@pytest.fixture(scope="session")
+def mxgraph_with_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``mxgraph serve`` on the bundled graph, for the whole session."""
+    server = start_mxgraph(tmp_path_factory.mktemp("mxgraph-serve"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso", "mxgraph"])
+def server(request: pytest.FixtureRequest) -> Server:
+    """Each server in turn, holding the bundled graph: conftest's two, and mxgraph serve."""
+    found: Server = request.getfixturevalue(f"{request.param}_with_graph")
+    return found
 
 
 def endpoint(server: Server, **options: object) -> RemoteEndpoint:
@@ -210,6 +227,8 @@ def test_every_result_format_is_read(server: Server, accept: str) -> None:
 
 
 def test_push_twice_leaves_the_same_count(server: Server, runner: CliRunner) -> None:
+    if server.name == "mxgraph":
+        pytest.skip("mxgraph serve is read-only (see test_push_to_mxgraph_serve_is_refused)")
     graph = "urn:mxgraph:push-test"
     push = [
         "push",
@@ -231,6 +250,13 @@ def test_push_twice_leaves_the_same_count(server: Server, runner: CliRunner) -> 
     assert second[1].endswith(f"it holds {expected} triples\n")
     method = "graph store protocol" if server.name == "oxigraph" else "SPARQL update"
     assert method in first[1]
+
+
+def test_push_to_mxgraph_serve_is_refused(mxgraph_with_graph: Server, runner: CliRunner) -> None:
+    url = mxgraph_with_graph.query_url
+    code, out, err = run_cli(runner, "push", "--endpoint", url)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and "read-only" in err
 
 
 def test_push_reports_a_count_mismatch(

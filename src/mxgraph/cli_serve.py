@@ -187,7 +187,6 @@ def serve(
     # they must not hold) exists.
     site.start()
     with _closing(site):
-        listener = bind(host, port)
         if not is_loopback(host):
             print(
                 f"warning: listening on {host}: other machines can connect "
@@ -195,7 +194,7 @@ def serve(
                 file=sys.stderr,
                 flush=True,
             )
-        run_server(site, listener)
+        run_server(site, bind(host, port))
 
 
 @contextlib.contextmanager
@@ -211,6 +210,7 @@ def run_server(site: Site, listener: socket.socket) -> None:
     import uvicorn
 
     from mxgraph.server.app import build_app
+    from mxgraph.server.sparql import MAX_BODY
 
     host, port = listener.getsockname()[:2]
     url = server_url(host, port)
@@ -247,5 +247,8 @@ def run_server(site: Site, listener: socket.socket) -> None:
         lifespan="off",
         timeout_graceful_shutdown=2,
         server_header=False,
+        # A request line and headers up to a little more than the query string taken, so
+        # a long GET query is refused by the endpoint with its message (414).
+        h11_max_incomplete_event_size=MAX_BODY + (64 << 10),
     )
     Server(config).run(sockets=[listener])

@@ -9,8 +9,8 @@ milliseconds) and the security headers on every response, errors included.
 >>> from mxgraph.store import open_store
 >>> from mxgraph.server.site import ServeConfig, Site
 >>> app = build_app(Site(open_store(), ServeConfig()), log=None)
->>> sorted(route.path for route in app.routes)[:1]
-['/sparql']
+>>> [route.path for route in app.routes][:2]
+['/sparql', '/']
 """
 
 from __future__ import annotations
@@ -86,14 +86,14 @@ def build_app(site: Site, *, log: TextIO | None = sys.stderr) -> Starlette:
     """
     from starlette.applications import Starlette
 
-    from mxgraph.server import sparql
+    from mxgraph.server import pages, sparql
 
     class App(Starlette):
         # Outside Starlette's own error handling, so its 500 answers get the headers too.
         def build_middleware_stack(self) -> ASGIApp:
             return ServerMiddleware(super().build_middleware_stack(), log)
 
-    routes: list[BaseRoute] = [*sparql.routes(site)]
-    app = App(routes=routes)
+    routes: list[BaseRoute] = [*sparql.routes(site), *pages.routes(site)]
+    app = App(routes=routes, exception_handlers={404: pages.not_found_handler(site)})
     app.state.site = site
     return app

@@ -7,7 +7,9 @@ A query comes as ``GET /sparql?query=...``, as a form (``POST``,
 ``Accept`` header (q-values and wildcards) or a ``format`` parameter: SPARQL
 JSON, XML, CSV or TSV results for SELECT and ASK; Turtle, N-Triples, JSON-LD,
 RDF/XML, TriG or N-Quads for CONSTRUCT and DESCRIBE. ``GET /sparql`` without a
-query answers with the SPARQL 1.1 Service Description of the endpoint.
+query answers with the SPARQL 1.1 Service Description of the endpoint (Turtle
+unless another RDF format is asked for); a browser, which prefers HTML, is sent
+to the query page (``/query``, see :mod:`mxgraph.server.pages`).
 
 Every refusal is a 4xx status with a one-line ``text/plain`` message: a syntax
 error (400, at its line and column), an update or a SERVICE, LOAD or outside
@@ -233,17 +235,29 @@ def strict_form(raw: bytes) -> list[tuple[str, str]]:
 
 
 async def _read_body(request: Request) -> bytes:
-    """The request body, refused past :data:`MAX_BODY` (before reading it when it says so)."""
+    """The request body, refused (413) past :data:`MAX_BODY`.
+
+    A body a little past the limit is read to its end and dropped, so the client gets
+    the 413 rather than a connection closed while it writes; one that says it is far
+    larger is refused before it is read.
+    """
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared is not None and declared.isdigit() and int(declared) > _DRAIN_LIMIT:
         raise BadRequest(_too_large(int(declared)), 413)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise BadRequest(_too_large(size), 413)
-        chunks.append(chunk)
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        elif size > _DRAIN_LIMIT:
+            break
+    if size > MAX_BODY:
+        raise BadRequest(_too_large(size), 413)
     return b"".join(chunks)
+
+
+#: A body up to this size is read (and dropped) before a 413, larger ones are not read.
+_DRAIN_LIMIT = 16 * MAX_BODY
 
 
 def _too_large(size: int) -> str:
@@ -252,7 +266,14 @@ def _too_large(size: int) -> str:
 
 async def _parameters(request: Request) -> list[tuple[str, str]]:
     """Every parameter of a request: its query string's, then its form's (or its query body)."""
-    params = strict_form(request.scope.get("query_string", b""))
+    query_string: bytes = request.scope.get("query_string", b"")
+    if len(query_string) > MAX_BODY:
+        raise BadRequest(
+            f"the URL's query string ({len(query_string):,} bytes) is longer than the "
+            f"{MAX_BODY:,} bytes taken: POST a long query",
+            414,
+        )
+    params = strict_form(query_string)
     if request.method != "POST":
         return params
     media_type, _, options = request.headers.get("content-type", "").partition(";")
@@ -324,15 +345,22 @@ def _status(error: MxGraphError) -> int:
     return 400
 
 
+#: Messages are one line of at most this many characters (a syntax error quotes the query).
+_MESSAGE_LIMIT = 2000
+
+
 def _text(message: str, status: int) -> Response:
     from starlette.responses import PlainTextResponse
 
-    return PlainTextResponse(" ".join(message.split()) + "\n", status_code=status)
+    line = " ".join(message.split())
+    if len(line) > _MESSAGE_LIMIT:
+        line = line[: _MESSAGE_LIMIT - 1] + "…"
+    return PlainTextResponse(line + "\n", status_code=status)
 
 
 async def sparql_endpoint(request: Request) -> Response:
     """Answer one request to ``/sparql`` (see the module docstring)."""
-    from starlette.responses import Response
+    from starlette.responses import RedirectResponse, Response
 
     site: Site = request.app.state.site
     if request.method not in ("GET", "POST"):
@@ -349,6 +377,9 @@ async def sparql_endpoint(request: Request) -> Response:
         if query is None:
             if request.method == "POST":
                 raise BadRequest("the request holds no query: send it as the query parameter")
+            if format_name is None and _prefers_html(accept):
+                # A browser: the query page (mxgraph.server.pages) is the endpoint's HTML face.
+                return RedirectResponse("/query", status_code=303)
             graph_format = negotiate(accept, GRAPH_TYPES) if format_name is None else None
             if format_name is not None:
                 graph_format = _requested_formats(None, format_name)[1]
@@ -377,6 +408,19 @@ async def sparql_endpoint(request: Request) -> Response:
     except MxGraphError as error:
         return _text(str(error), _status(error))
     return Response(rendered.body, media_type=rendered.media_type)
+
+
+def _prefers_html(accept: str | None) -> bool:
+    """Whether ``Accept`` puts HTML above every RDF format of the service description.
+
+    >>> _prefers_html("text/html,application/xhtml+xml,*/*;q=0.8"), _prefers_html(None)
+    (True, False)
+    """
+    if not accept:
+        return False
+    ranges = parse_accept(accept)
+    html = _quality("text/html", ranges)
+    return html > 0 and all(html > _quality(media, ranges) for media, _ in GRAPH_TYPES)
 
 
 def _endpoint_url(request: Request) -> str:
