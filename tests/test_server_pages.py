@@ -1,7 +1,8 @@
-"""The Linked Data pages of ``mxgraph serve``, fetched over HTTP from a real uvicorn server.
+"""The Linked Data pages of ``mxgraph serve``, fetched over HTTP from a real server.
 
-A uvicorn server on 127.0.0.1 (a free port) serves the pages of the bundled
-graph for the module; httpx fetches them as a browser or an RDF client would.
+``mxgraph serve`` (a real process on 127.0.0.1, a free port) serves the pages of
+the bundled graph for the module, and others with other options for a test;
+httpx fetches them as a browser or an RDF client would.
 Pages are read with the standard library's HTML parser; RDF answers are parsed
 by pyoxigraph and rdflib. Traversal attempts go through ``http.client``, which
 sends a path exactly as written.
@@ -12,14 +13,11 @@ from __future__ import annotations
 import contextlib
 import http.client
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -30,8 +28,10 @@ from mxgraph.namespaces import MX, MXD, SCHEMA, WD
 from mxgraph.query import list_named_queries
 from mxgraph.resources import ontology_files, source_text_path
 from mxgraph.server import pages
-from mxgraph.server.site import CONTENT_SECURITY_POLICY, ServeConfig, Site
+from mxgraph.server.site import CONTENT_SECURITY_POLICY
 from mxgraph.store import MxStore, open_store
+
+from .servers import start_mxgraph
 
 USAID = MXD.usaid
 
@@ -39,61 +39,15 @@ USAID = MXD.usaid
 # --- a real server ------------------------------------------------------------------------
 
 
-def build_test_app(site: Site) -> Any:
-    """The application of ``mxgraph serve`` with the pages mounted after the SPARQL endpoint
-    and the 404 page registered, as :func:`~mxgraph.server.app.build_app` is to do (added
-    here only when it does not already)."""
-    from mxgraph.server.app import build_app
-
-    app = build_app(site, log=None)
-    if not any(getattr(route, "path", "") == "/id/{path:path}" for route in app.routes):
-        app.router.routes.extend(pages.routes(site))
-        app.add_exception_handler(404, pages.not_found_handler(site))
-    return app
-
-
-@dataclass
-class Running:
-    """A uvicorn server in a thread of the test process."""
-
-    url: str
-    server: Any
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def start_server(site: Site) -> Running:
-    """uvicorn serving :func:`build_test_app` on 127.0.0.1, a free port, until stopped."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(build_test_app(site), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    return Running(f"http://127.0.0.1:{port}", server, thread)
-
-
 @contextlib.contextmanager
-def serving(site: Site) -> Iterator[httpx.Client]:
-    """A client of a server of ``site`` started for one test."""
-    running = start_server(site)
+def serving(folder: Path, *options: str) -> Iterator[httpx.Client]:
+    """A client of ``mxgraph serve --port 0 OPTIONS`` (a real process), stopped afterwards."""
+    server = start_mxgraph(folder, *options)
     try:
-        with httpx.Client(base_url=running.url, timeout=30) as client:
-            yield client
+        with httpx.Client(base_url=server.base, timeout=30, headers={"Accept": "text/html"}) as c:
+            yield c
     finally:
-        running.stop()
+        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +56,11 @@ def store() -> MxStore:
 
 
 @pytest.fixture(scope="module")
-def served(store: MxStore) -> Iterator[str]:
-    running = start_server(Site(store, ServeConfig(timeout=30)))
-    yield running.url
-    running.stop()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mxgraph serve`` of the bundled graph, for the module."""
+    server = start_mxgraph(tmp_path_factory.mktemp("serve"))
+    yield server.base
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -401,10 +356,9 @@ def test_ontology_page_anchors_and_file(client: httpx.Client) -> None:
 # --- base URL, 404, traversal ---------------------------------------------------------------
 
 
-def test_base_url_makes_iri_links_point_there(store: MxStore) -> None:
-    site = Site(store, ServeConfig(base_url="https://example.org/mx/"))
-    with serving(site) as test_client:
-        page = read(test_client.get("/id/usaid", headers={"Accept": "text/html"}))
+def test_base_url_makes_iri_links_point_there(tmp_path: Path) -> None:
+    with serving(tmp_path, "--base-url", "https://example.org/mx/") as test_client:
+        page = read(test_client.get("/id/usaid"))
     hrefs = page.hrefs()
     assert "https://example.org/mx/id/united-states" in hrefs
     assert "https://example.org/mx/id/fact-sheet#p19s1" in hrefs
@@ -583,9 +537,8 @@ def test_refusals_are_4xx_with_a_message(
     assert message in error
 
 
-def test_a_too_large_answer_and_a_timeout_are_messages_not_cut_results(store: MxStore) -> None:
-    small = Site(store, ServeConfig(max_rows=3, timeout=1))
-    with serving(small) as test_client:
+def test_a_too_large_answer_and_a_timeout_are_messages_not_cut_results(tmp_path: Path) -> None:
+    with serving(tmp_path, "--max-rows", "3", "--timeout", "1") as test_client:
         response = test_client.post("/query", data={"query": "SELECT ?c { ?c a mx:Country }"})
         assert response.status_code == 413
         assert read(response).texts["p"][0] == (
@@ -620,9 +573,8 @@ mxd:good skos:prefLabel "Good \\" onmouseover=\\"x" .
 def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None:
     path = tmp_path / "hostile.ttl"
     path.write_text(HOSTILE, encoding="utf-8")
-    site = Site(open_store([path], bundled=False), ServeConfig())
-    with serving(site) as test_client:
-        response = test_client.get("/id/evil", headers={"Accept": "text/html"})
+    with serving(tmp_path, "--data", str(path), "--no-bundled") as test_client:
+        response = test_client.get("/id/evil")
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
