@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -50,6 +48,8 @@ from mxgraph.lookup_format import amount, arrow, named, number
 from mxgraph.namespaces import MXD, PREFIXES, WD
 from mxgraph.query import NamedQuery, list_named_queries
 from mxgraph.server import pages_rdf, pages_views
+from mxgraph.server.pages_assets import drawing_page, static_files
+from mxgraph.server.pages_cache import PageCache
 from mxgraph.server.site import CONTENT_SECURITY_POLICY, ResultTooLarge, Site
 
 if TYPE_CHECKING:
@@ -84,127 +84,6 @@ SELECT ?country ?organization WHERE {
 }
 ORDER BY ?country ?organization
 """
-
-
-# --- static files and the drawing ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaticFile:
-    """A file served under ``/static/``: its bytes and media type."""
-
-    content: bytes
-    media_type: str
-
-
-_MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-
-_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
-_STYLE = re.compile(r"<style>\n?(.*?)</style>", re.DOTALL)
-_SCRIPT = re.compile(r"<script>\n?(.*?)</script>", re.DOTALL)  # the code, not the data block
-
-
-@cache
-def _drawing_parts() -> tuple[str, str]:
-    """The stylesheet and script of ``mxgraph viz``'s HTML drawing, taken out of its page
-    (they are the same for every graph; the graph travels as a JSON data block)."""
-    from mxgraph.viz import VizGraph
-    from mxgraph.viz_html import render_html
-
-    page = render_html(VizGraph("", (), ()), {}, "#fff")
-    styles, scripts = _STYLE.findall(page), _SCRIPT.findall(page)
-    if len(styles) != 1 or len(scripts) != 1 or len(_META_CSP.findall(page)) != 1:
-        raise RuntimeError("the HTML drawing's page no longer has one style and one script")
-    return styles[0], scripts[0]
-
-
-def drawing_page(html: str, back: str, label: str) -> str:
-    """The drawing's page with its style and script as files under ``/static/`` (the site's
-    policy allows no inline code), and a link back to the entity's page."""
-    from markupsafe import escape
-
-    html = _META_CSP.sub("", html, count=1)
-    html = _STYLE.sub('<link rel="stylesheet" href="/static/drawing.css">', html, count=1)
-    html = _SCRIPT.sub(lambda _: '<script src="/static/drawing.js"></script>', html, count=1)
-    link = f'<a href="{escape(back)}" target="_top">← {escape(label)}</a>'
-    nav = f'<nav class="drawing-back">{link}</nav>\n'
-    return html.replace("<header>", nav + "<header>", 1)
-
-
-@cache
-def static_files() -> dict[str, StaticFile]:
-    """Every file ``/static/`` serves, by name: the only names it answers (no path is read
-    from a URL)."""
-    files = {
-        path.name: StaticFile(path.read_bytes(), _MEDIA_TYPES[path.suffix])
-        for path in sorted((_HERE / "static").iterdir())
-        if path.suffix in _MEDIA_TYPES
-    }
-    style, script = _drawing_parts()
-    files["drawing.css"] = StaticFile(style.encode(), _MEDIA_TYPES[".css"])
-    files["drawing.js"] = StaticFile(script.encode(), _MEDIA_TYPES[".js"])
-    return files
-
-
-# --- rendered pages, kept -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Kept:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-
-
-class PageCache:
-    """The last pages rendered (least recently used dropped first), within ``entries`` pages
-    and ``size`` bytes: the graph does not change while it is served, so a page's second
-    request costs no lookup.
-
-    >>> from starlette.responses import HTMLResponse
-    >>> cache = PageCache(entries=1, size=100)
-    >>> cache.put(("a",), HTMLResponse("<p>a</p>"))
-    >>> cache.get(("a",)).body
-    b'<p>a</p>'
-    >>> cache.put(("b",), HTMLResponse("<p>b</p>"))
-    >>> cache.get(("a",)) is None, cache.get(("b",)).body
-    (True, b'<p>b</p>')
-    """
-
-    def __init__(self, entries: int = 1024, size: int = 64 * 1024 * 1024) -> None:
-        import threading
-        from collections import OrderedDict
-
-        self.entries, self.size = entries, size
-        self._kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> Response | None:
-        """A new response equal to the one kept under ``key``, or ``None``."""
-        from starlette.responses import Response
-
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is None:
-                return None
-            self._kept.move_to_end(key)
-        return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
-
-    def put(self, key: tuple[str, ...], response: Response) -> None:
-        """Keep ``response`` (its body must be in memory) under ``key``."""
-        body = bytes(response.body)
-        if len(body) > self.size:
-            return
-        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers)
-        with self._lock:
-            old = self._kept.pop(key, None)
-            self._bytes -= len(old.body) if old else 0
-            self._kept[key] = _Kept(response.status_code, headers, body)
-            self._bytes += len(body)
-            while len(self._kept) > self.entries or self._bytes > self.size:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= len(dropped.body)
 
 
 # --- templates ----------------------------------------------------------------------------
