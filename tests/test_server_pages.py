@@ -11,6 +11,7 @@ sends a path exactly as written.
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import re
 import time
@@ -481,12 +482,22 @@ def test_a_named_query_runs_and_links_iris_and_source_sentences(client: httpx.Cl
 
 
 def test_the_query_page_starts_with_the_prefixes_and_an_example(client: httpx.Client) -> None:
-    page = read(client.get("/query"))
+    response = client.get("/query")
+    page = read(response)
     textarea = page.texts["textarea"][0]
-    assert "Every prefix listed above is predeclared" in textarea
+    raw = re.search(r"<textarea[^>]*>(.*?)</textarea>", response.text, re.DOTALL)
+    assert raw is not None
+    lines = html.unescape(raw[1]).splitlines()
+    assert lines[0] == "# These prefixes are predeclared (no PREFIX lines needed):"
+    assert lines[1] == "#   mx: <https://w3id.org/mxgraph/ontology#>"
+    assert "#   mxd: <https://w3id.org/mxgraph/id/>" in lines
     assert "mx:Country" in textarea
     label = page.texts["label"][0]
     assert "mx:, mxd:, org:, schema:" in label
+    # The example runs as it stands.
+    ran = read(client.post("/query", data={"query": html.unescape(raw[1])}))
+    assert ran.texts["th"] == ["country", "organization"]
+    assert ran.link_to("/id/oecd") == "Organization for Economic Cooperation and Development"
 
 
 def test_a_submitted_query_shows_a_results_table_with_links(client: httpx.Client) -> None:

@@ -72,8 +72,10 @@ MAX_QUERY = 100_000
 _RDF_FORMATS = tuple(f for f in pages_rdf.PAGE_FORMATS if f.syntax is not None)
 
 #: The example the query page starts with.
-EXAMPLE_QUERY = """\
-# Every prefix listed above is predeclared: no PREFIX lines needed.
+EXAMPLE_QUERY = (
+    "# These prefixes are predeclared (no PREFIX lines needed):\n"
+    + "".join(f"#   {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
+    + """\
 # Countries and the international organizations they belong to:
 SELECT ?country ?organization WHERE {
   ?c a mx:Country ;
@@ -84,6 +86,7 @@ SELECT ?country ?organization WHERE {
 }
 ORDER BY ?country ?organization
 """
+)
 
 
 # --- templates ----------------------------------------------------------------------------
