@@ -76,13 +76,11 @@ EXAMPLE_QUERY = (
     "# These prefixes are predeclared (no PREFIX lines needed):\n"
     + "".join(f"#   {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
     + """\
-# Countries and the international organizations they belong to:
+# Countries and the international organizations they belong to (IRIs link to their pages):
 SELECT ?country ?organization WHERE {
-  ?c a mx:Country ;
-     skos:prefLabel ?country ;
-     mx:memberOf ?o .
-  ?o a mx:InternationalOrganization ;
-     skos:prefLabel ?organization .
+  ?country a mx:Country ;
+           mx:memberOf ?organization .
+  ?organization a mx:InternationalOrganization .
 }
 ORDER BY ?country ?organization
 """
