@@ -644,3 +644,14 @@ def test_bad_percent_encoding_is_400_with_a_message(
         assert response.text == f"error: {message}\n"
     else:
         assert message in read(response).texts["p"]
+
+
+def test_a_long_answer_shows_its_first_thousand_rows_and_says_so(client: httpx.Client) -> None:
+    response = client.post("/query", data={"query": "SELECT * { ?s ?p ?o } LIMIT 1500"})
+    assert response.status_code == 200
+    page = read(response)
+    assert (
+        "1,500 rows; the first 1,000 are shown here (/sparql gives the whole answer)"
+        in page.texts["p"]
+    )
+    assert len(page.texts["tr"]) == 1 + 1000  # the header and the rows shown

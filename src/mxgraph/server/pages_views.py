@@ -412,6 +412,8 @@ class ResultsTable:
     answer: bool | None = None
     #: Sentence IRI -> its source document IRI, for links that highlight a quote.
     documents: dict[str, str] = field(default_factory=dict)
+    #: How many rows the answer has (``rows`` holds the first :data:`SHOWN_ROWS`).
+    total: int = 0
 
 
 _LABEL_LOOKUP = """
@@ -432,21 +434,34 @@ SELECT ?exact ?sentence WHERE {{
 #: IRIs whose labels a results table looks up (past this many, cells show CURIEs).
 LABELLED_IRIS = 2000
 
+#: Rows a results page shows; the page says when the answer has more (``/sparql`` gives all).
+SHOWN_ROWS = 1000
+
 _SOURCE_SEPARATOR = re.compile(r"\s+\|\s+")
 
 
 def results_table(backend: SparqlBackend, result: QueryResult) -> ResultsTable:
     """A query result as a table whose IRIs show labels and whose ``source`` column (the
-    named queries' sentence texts, several joined by `` | ``) links each quoted sentence."""
+    named queries' sentence texts, several joined by `` | ``) links each quoted sentence;
+    the first :data:`SHOWN_ROWS` rows of it (:attr:`ResultsTable.total` counts them all).
+
+    >>> from mxgraph.backend import LocalBackend
+    >>> from mxgraph.store import open_store
+    >>> table = results_table(LocalBackend(open_store(), None),
+    ...                       SelectResult(("x",), ((ox.NamedNode(MX.Country),),) * 1500))
+    >>> len(table.rows), table.total, table.rows[0][0].text
+    (1000, 1500, 'country')
+    """
     if isinstance(result, SelectResult):
-        columns, raw = result.variables, result.rows
+        columns, every = result.variables, result.rows
         kind = "select"
     elif isinstance(result, GraphResult):
         columns = ("subject", "predicate", "object")
-        raw = tuple((t.subject, t.predicate, t.object) for t in result.triples)
+        every = tuple((t.subject, t.predicate, t.object) for t in result.triples)
         kind = "graph"
     else:
         return ResultsTable((), (), "ask", bool(result))
+    raw = every[:SHOWN_ROWS]
     iris = sorted({term.value for row in raw for term in row if isinstance(term, ox.NamedNode)})[
         :LABELLED_IRIS
     ]
@@ -485,7 +500,7 @@ def results_table(backend: SparqlBackend, result: QueryResult) -> ResultsTable:
             cells.append(Cell(shown.text, shown.iri, shown.note))
         rows.append(tuple(cells))
     documents = sentence_documents(backend, sorted(set(sentences.values())))
-    return ResultsTable(tuple(columns), tuple(rows), kind, None, documents)
+    return ResultsTable(tuple(columns), tuple(rows), kind, None, documents, len(every))
 
 
 # --- the ontology -----------------------------------------------------------------------
