@@ -148,6 +148,7 @@ def test_usaid_page_shows_label_types_aliases_wikidata_relations_and_sources(
     assert response.headers["vary"] == "Accept"
     page = read(response)
     assert page.texts["h1"][0] == "U.S. Agency for International Development"
+    assert page.link_to("/id/fact-sheet") == "Fact sheet"  # in every page's header
     assert page.link_to("/ontology#USGovernmentAgency") == "U.S. government agency"
     assert "USAID; United States Agency for International Development" in page.texts["dd"]
     assert page.link_to(str(WD.Q217072)) == "Q217072"
@@ -592,6 +593,7 @@ def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None
     page = read(response)
     assert not any(h.lower().startswith("javascript:") for h in page.hrefs())
     assert page.link_to("/id/good") == 'Good " onmouseover="x'
+    assert "Fact sheet" not in page.texts["a"]  # no fact sheet in this graph
 
 
 def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx.Client) -> None:

@@ -65,6 +65,9 @@ PAGE_POLICY = CONTENT_SECURITY_POLICY + "; frame-src 'self'"
 #: The policy of a drawing: the site's, but framed by this server's entity pages.
 DRAWING_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
+#: The source document of the bundled graph, linked from every page's header.
+FACT_SHEET = MXD["fact-sheet"]
+
 #: Longest search text and query text accepted (characters); longer ones get HTTP 413.
 MAX_SEARCH = 200
 MAX_QUERY = 100_000
@@ -109,7 +112,6 @@ def _environment(site: Site) -> jinja2.Environment:
         number=number,
         wikidata_id=lambda iri: iri[len(WD) :] if iri.startswith(WD) else iri,
         rdf_formats=_RDF_FORMATS,
-        base_iri=str(MXD),
     )
     return env
 
@@ -141,6 +143,7 @@ class Pages:
         self.env = _environment(site)
         self.queries: dict[str, NamedQuery] = {q.name: q for q in list_named_queries()}
         self._stats: GraphStats | None = None
+        self._fact_sheet: str | None = None  # its page's link, once known to exist
         self.cache = PageCache()
 
     # Rendering (in worker threads) ------------------------------------------------------
@@ -152,9 +155,21 @@ class Pages:
         from starlette.responses import HTMLResponse
 
         context.setdefault("search_text", "")
+        context.setdefault("fact_sheet", self.fact_sheet())
         body = self.env.get_template(template).render(**context)
         headers = {"Content-Security-Policy": policy} if policy else None
         return HTMLResponse(body, status_code=status, headers=headers)
+
+    def fact_sheet(self) -> str:
+        """The link to the fact sheet's page for every page's header; empty when the served
+        graph has no fact sheet (``--no-bundled``)."""
+        if self._fact_sheet is None:
+            try:
+                found = pages_views.node_kind(self.site.backend(), FACT_SHEET) is not None
+            except MxGraphError:
+                return ""  # asked again by the next page
+            self._fact_sheet = self.site.link(FACT_SHEET) if found else ""
+        return self._fact_sheet
 
     def error(self, status: int, heading: str, message: str) -> Response:
         """An error page."""

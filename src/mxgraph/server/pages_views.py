@@ -79,7 +79,7 @@ class Segment:
     """A piece of a paragraph of a source document: plain text, or a sentence of the graph."""
 
     text: str
-    sentence: str | None = None  # the sentence's local name (its anchor), e.g. p19s1
+    sentence: str | None = None  # the sentence's IRI; its local name is the anchor (p19s1)
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def document_text(backend: SparqlBackend, iri: str) -> tuple[Paragraph, ...]:
     if path is None:
         return ()
     spans = sorted(
-        (start, end, row[1].value.rpartition("/")[2])
+        (start, end, row[1].value)
         for row in rows
         if isinstance(row[1], ox.NamedNode)
         and (start := int_value(row[2])) is not None
@@ -179,7 +179,7 @@ def document_text(backend: SparqlBackend, iri: str) -> tuple[Paragraph, ...]:
 
 def split_text(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[Paragraph, ...]:
     """``text`` as paragraphs (non-blank lines, numbered from 1), each cut at ``spans``
-    (start, end, anchor: code point offsets into ``text``, end exclusive).
+    (start, end, sentence: code point offsets into ``text``, end exclusive).
 
     >>> [[(s.text, s.sentence) for s in p.segments]
     ...  for p in split_text("A b. C d.\\n\\nE.", [(5, 9, "p1s2")])]
