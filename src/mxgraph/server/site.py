@@ -131,7 +131,8 @@ class ServeConfig:
     base_url: str | None = None
     #: Whether the graph has the entailments of ``--infer`` added.
     infer: bool = False
-    #: How many requests may run queries at once (worker threads).
+    #: How many queries are evaluated at once (worker processes); requests get four times
+    #: as many threads, so that those waiting for a worker wait within their own deadline.
     workers: int = 8
 
 
@@ -251,7 +252,7 @@ class Site:
         import anyio.to_thread
 
         if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.config.workers)
+            self._limiter = anyio.CapacityLimiter(4 * self.config.workers)
         return await anyio.to_thread.run_sync(
             functools.partial(fn, *args, **kwargs),
             limiter=self._limiter,  # type: ignore[arg-type]
