@@ -140,7 +140,10 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=deadline.remaining())
         except queue.Empty:
-            raise deadline.expired() from None
+            raise QueryTimeout(
+                f"the server was busy: its {self.size} query processes stayed taken for "
+                f"{deadline.seconds:g} s (--timeout), so the query did not start"
+            ) from None
         try:
             _send(worker.connection, request)
             answer = _receive(worker.connection, deadline)

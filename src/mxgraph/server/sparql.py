@@ -461,6 +461,9 @@ def service_description(site: Site, endpoint: str, graph_format: GraphFormat) ->
     It names the endpoint, the language (SPARQL 1.1 Query; no update), the result
     formats, and the default dataset: the default graph (every triple) and each
     named graph (each source sentence's, and the ontology's copy) with its size.
+    It claims no ``sd:feature``: of those the vocabulary defines, none holds here
+    (SERVICE is refused, IRIs are not dereferenced by queries, and the default graph
+    holds triples that no named graph does, so it is not their union).
 
     >>> from mxgraph.store import open_store
     >>> from mxgraph.server.site import ServeConfig
