@@ -42,7 +42,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from mxgraph.errors import MxGraphError, QueryRefused, QuerySyntaxError, QueryTimeout
+from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QuerySyntaxError, QueryTimeout
 from mxgraph.lookup import GraphStats, graph_stats, search_entities
 from mxgraph.lookup_format import amount, arrow, named, number
 from mxgraph.namespaces import MXD, PREFIXES, WD
@@ -283,7 +283,7 @@ class Pages:
             try:
                 result = self.site.query(query.sparql)
                 table = pages_views.results_table(self.site.backend(), result)
-            except (QueryTimeout, ResultTooLarge, MxGraphError) as failed:
+            except MxGraphError as failed:
                 error, status = str(failed), _status(failed)
             return self.html("named_query.html", status, query=query, table=table, error=error)
 
@@ -495,16 +495,14 @@ _POSITION = re.compile(r"at line (\d+), column (\d+)")
 
 
 def _status(error: MxGraphError) -> int:
-    """The HTTP status of a failed query: the client's fault (4xx) or the server's (5xx)."""
-    if isinstance(error, QuerySyntaxError):
-        return 400
-    if isinstance(error, QueryRefused):
-        return 403
-    if isinstance(error, ResultTooLarge):
-        return 413
-    if isinstance(error, QueryTimeout):
+    """The HTTP status of a failed query, as ``/sparql`` answers it: the server's lack of
+    time or memory is 503, a result past ``--max-rows`` 422, anything else the query's
+    fault (400)."""
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded):
         return 503
-    return 400 if str(error).startswith("the query is empty") else 500
+    if isinstance(error, ResultTooLarge):
+        return 422
+    return 400
 
 
 def _requested_format(request: Request) -> pages_rdf.PageFormat | str:
