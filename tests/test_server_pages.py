@@ -657,3 +657,19 @@ def test_a_long_answer_shows_its_first_thousand_rows_and_says_so(client: httpx.C
         in page.texts["p"]
     )
     assert len(page.texts["tr"]) == 1 + 1000  # the header and the rows shown
+
+
+def test_the_readme_shows_what_the_server_answers(client: httpx.Client) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Serve it", 1)[1].split("\n## ", 1)[0]
+    refused = client.get("/id/usaid", headers={"Accept": "image/png"})
+    shown = next(line for line in section.splitlines() if line.startswith("error: cannot give"))
+    assert refused.text == shown + "\n"
+    asked = client.post(
+        "/sparql",
+        data={"query": "ASK { mxd:mexico a mx:Country }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert asked.text.strip() in section.splitlines()
+    assert "![" in section and (Path(__file__).resolve().parent.parent / "docs" /
+                                "serve-entity-page.png").is_file()  # fmt: skip
