@@ -577,16 +577,21 @@ HOSTILE = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix mx: <https://w3id.org/mxgraph/ontology#> .
 mxd:evil skos:prefLabel "<script>alert(1)</script>" ;
-    mx:partOf <javascript:alert(2)> , mxd:good .
+    mx:partOf <javascript:alert(2)> , mxd:good ;
+    <http://schema.org/address> [ <http://schema.org/streetAddress> "1 Main St" ;
+                                  <http://schema.org/geo> [ <http://schema.org/latitude> 19.4 ] ] .
 mxd:good skos:prefLabel "Good \\" onmouseover=\\"x" .
 """
 
 
-def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None:
+def test_labels_are_escaped_only_http_links_are_made_and_blank_nodes_described(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "hostile.ttl"
     path.write_text(HOSTILE, encoding="utf-8")
     with serving(tmp_path, "--data", str(path), "--no-bundled") as test_client:
         response = test_client.get("/id/evil")
+        turtle = test_client.get("/id/evil", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
@@ -594,6 +599,10 @@ def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None
     assert not any(h.lower().startswith("javascript:") for h in page.hrefs())
     assert page.link_to("/id/good") == 'Good " onmouseover="x'
     assert "Fact sheet" not in page.texts["a"]  # no fact sheet in this graph
+    # The description holds the blank nodes it points to, nested ones too.
+    triples = {q.triple for q in ox.parse(turtle.content, ox.RdfFormat.TURTLE)}
+    values = {t.object.value for t in triples if isinstance(t.object, ox.Literal)}
+    assert {"1 Main St", "19.4"} <= values
 
 
 def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx.Client) -> None:
