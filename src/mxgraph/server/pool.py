@@ -185,6 +185,8 @@ class WorkerPool:
                 self._idle.put(self._spawn())
 
     def _died(self) -> MxGraphError:
+        if self._closed:  # the server is stopping and took its workers with it
+            return MxGraphError("the server is stopping")
         limit = memory_limit()
         if limit is not None:
             return MemoryLimitExceeded(

@@ -380,16 +380,14 @@ async def sparql_endpoint(request: Request) -> Response:
             if format_name is None and _prefers_html(accept):
                 # A browser: the query page (mxgraph.server.pages) is the endpoint's HTML face.
                 return RedirectResponse("/query", status_code=303)
-            graph_format = negotiate(accept, GRAPH_TYPES) if format_name is None else None
-            if format_name is not None:
-                graph_format = _requested_formats(None, format_name)[1]
+            graph_format = _requested_formats(accept, format_name)[1]
             if graph_format is None:
                 raise NotAcceptable(
                     "the service description is RDF: accept one of "
                     + ", ".join(f.value for f in GraphFormat)
                 )
             body = await site.call(service_description, site, _endpoint_url(request), graph_format)
-            return Response(body, media_type=graph_format.value)
+            return Response(body, media_type=graph_format.value, headers=_VARY)
         if not query.strip():
             raise BadRequest("the query is empty")
         dataset = Dataset(
@@ -407,7 +405,11 @@ async def sparql_endpoint(request: Request) -> Response:
         )
     except MxGraphError as error:
         return _text(str(error), _status(error))
-    return Response(rendered.body, media_type=rendered.media_type)
+    return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
+
+
+#: Answers depend on the Accept header: caches must keep one per value.
+_VARY = {"Vary": "Accept"}
 
 
 def _prefers_html(accept: str | None) -> bool:
