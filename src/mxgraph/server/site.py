@@ -146,7 +146,15 @@ class Site:
         self._pool: WorkerPool | None = None
 
     def start(self) -> None:
-        """Fork the worker processes that evaluate queries (call before any thread starts)."""
+        """Fork the worker processes that evaluate queries (call before any thread starts).
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(), ServeConfig(workers=2))
+        >>> site.start()
+        >>> site.pool.size, site.query("ASK { mxd:mexico a mx:Country }")
+        (2, AskResult(value=True))
+        >>> site.close()
+        """
         if self._pool is None and hasattr(os, "fork"):
             pool = WorkerPool(
                 functools.partial(_evaluate, self.store),
@@ -172,7 +180,13 @@ class Site:
         return _SiteBackend(self, Deadline.start(self.config.timeout or None))
 
     def deadline(self, timeout: float | None = None) -> Deadline:
-        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter."""
+        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter.
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(bundled=False), ServeConfig(timeout=30.0))
+        >>> site.deadline(2.5).seconds, site.deadline().seconds, site.deadline(60).seconds
+        (2.5, 30.0, 30.0)
+        """
         limits = [t for t in (self.config.timeout or None, timeout) if t is not None]
         return Deadline.start(min(limits) if limits else None)
 

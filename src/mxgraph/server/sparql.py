@@ -525,7 +525,13 @@ def service_description(site: Site, endpoint: str, graph_format: GraphFormat) ->
 
 
 def routes(site: Site) -> list[BaseRoute]:
-    """The ``/sparql`` route, with CORS so a browser client on another origin can query it."""
+    """The ``/sparql`` route, with CORS so a browser client on another origin can query it.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> [route.path for route in routes(Site(open_store(bundled=False), ServeConfig()))]
+    ['/sparql']
+    """
     from starlette.middleware.cors import CORSMiddleware
     from starlette.routing import Route, request_response
 
