@@ -290,3 +290,21 @@ def test_when_every_worker_is_taken_a_query_waits_then_says_why(tmp_path: Path) 
         assert answer.json()["boolean"] is True
     finally:
         server.stop()
+
+
+def test_a_query_whose_client_goes_away_frees_its_worker(tmp_path: Path) -> None:
+    server = start_mxgraph(tmp_path, "--workers", "1")  # and the default 30 s limit
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(server.query_url, params={"query": LONG}, timeout=0.5)
+        started = time.monotonic()
+        answer = httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=30)
+        assert answer.json()["boolean"] is True
+        assert time.monotonic() - started < 2  # not the slow query's 30 s
+        time.sleep(0.2)
+        assert server.log is not None
+        assert any(
+            line.startswith("GET /sparql 499 ") for line in server.log.read_text().splitlines()
+        )
+    finally:
+        server.stop()

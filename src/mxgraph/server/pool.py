@@ -63,6 +63,46 @@ class _Worker:
     connection: socket.socket
 
 
+class QueryCancelled(MxGraphError):
+    """A request given up before its answer (its client went away)."""
+
+
+class Ticket:
+    """A handle on one request to the pool: :meth:`cancel` stops it, killing its worker.
+
+    >>> ticket = Ticket()
+    >>> ticket.cancel()
+    >>> pool = WorkerPool(lambda request: request, size=1)
+    >>> pool.start()
+    >>> pool.run(b"x", Deadline.start(5), ticket)
+    Traceback (most recent call last):
+    ...
+    mxgraph.server.pool.QueryCancelled: the request was given up before its answer
+    >>> pool.run(b"x", Deadline.start(5))
+    b'x'
+    >>> pool.close()
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Give the request up: its worker (if it has one yet) is killed and replaced."""
+        with self._lock:
+            self.cancelled = True
+            if self._pid is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self._pid, signal.SIGKILL)
+
+    def _assign(self, pid: int | None) -> bool:
+        """Record the worker serving the request; False if the request was given up."""
+        with self._lock:
+            self._pid = pid
+            return not self.cancelled
+
+
 class WorkerPool:
     """``size`` worker processes running ``handler``, made by a zygote forked at :meth:`start`.
 
@@ -129,12 +169,14 @@ class WorkerPool:
 
     # -- requests ----------------------------------------------------------------------------
 
-    def run(self, request: bytes, deadline: Deadline) -> bytes:
+    def run(self, request: bytes, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """The handler's answer to ``request``, from an idle worker, within ``deadline``.
 
         Waiting for a worker counts against the deadline; a worker that does not answer
         in time is killed and replaced, and :class:`~mxgraph.errors.QueryTimeout` raised.
+        A request whose ``ticket`` is cancelled raises :class:`QueryCancelled`.
         """
+        ticket = ticket or Ticket()
         if self._closed or self._control is None:
             raise MxGraphError("the server is stopping")
         try:
@@ -144,15 +186,23 @@ class WorkerPool:
                 f"the server was busy: its {self.size} query processes stayed taken for "
                 f"{deadline.seconds:g} s (--timeout), so the query did not start"
             ) from None
+        if not ticket._assign(worker.pid):
+            self._idle.put(worker)
+            raise QueryCancelled("the request was given up before its answer")
         try:
             _send(worker.connection, request)
             answer = _receive(worker.connection, deadline)
         except QueryTimeout:
+            ticket._assign(None)
             self._replace(worker)
             raise
         except OSError:
+            answer = None
+        # A cancelled ticket may have killed the worker even after it answered: it is
+        # replaced, never put back.
+        if not ticket._assign(None):
             self._replace(worker)
-            raise self._died() from None
+            raise QueryCancelled("the request was given up before its answer")
         if answer is None:  # the worker died (most likely at the memory cap)
             self._replace(worker)
             raise self._died()

@@ -64,7 +64,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
-from mxgraph.server.pool import WorkerPool, answer_once, decode_answer
+from mxgraph.server.pool import Ticket, WorkerPool, answer_once, decode_answer
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
@@ -223,6 +223,7 @@ class Site:
         *,
         dataset: Dataset = NO_DATASET,
         timeout: float | None = None,
+        ticket: Ticket | None = None,
     ) -> Rendered:
         """Run a user's query as :meth:`query` does and write its answer for an HTTP client.
 
@@ -230,6 +231,7 @@ class Site:
         answers in ``graph_format``; when the one the answer needs is ``None`` (the client
         accepts none), :class:`NotAcceptable` is raised naming the formats there are.
         The answer is written in the worker process, so the server only passes bytes on.
+        Cancelling ``ticket`` (the client went away) stops the query's worker.
 
         >>> from mxgraph.store import open_store
         >>> site = Site(open_store(), ServeConfig())
@@ -248,15 +250,15 @@ class Site:
             result_format=result_format.value if result_format else None,
             graph_format=graph_format.value if graph_format else None,
         )
-        answer = self._run(request, self.deadline(timeout))
+        answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
         return Rendered(media_type.value, answer[1:])
 
-    def _run(self, request: _Request, deadline: Deadline) -> bytes:
+    def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
         payload = request.encode()
         if self._pool is not None:
-            return self._pool.run(payload, deadline)
+            return self._pool.run(payload, deadline, ticket)
         handler = functools.partial(_evaluate, self.store)
         answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
         return decode_answer(answer, _ERROR_CLASSES)

@@ -29,6 +29,8 @@ True
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -44,9 +46,11 @@ from mxgraph.errors import (
     QueryTimeout,
 )
 from mxgraph.query import Dataset
+from mxgraph.server.pool import Ticket
 from mxgraph.server.site import (
     GraphFormat,
     NotAcceptable,
+    Rendered,
     ResultFormat,
     ResultTooLarge,
     Site,
@@ -395,14 +399,19 @@ async def sparql_endpoint(request: Request) -> Response:
             tuple(value for key, value in params if key == "named-graph-uri"),
         )
         result_format, graph_format = _requested_formats(accept, format_name)
-        rendered = await site.call(
-            site.render,
-            query,
-            result_format,
-            graph_format,
-            dataset=dataset,
-            timeout=_timeout(params),
+        ticket = Ticket()
+        answering = asyncio.ensure_future(
+            site.call(
+                site.render,
+                query,
+                result_format,
+                graph_format,
+                dataset=dataset,
+                timeout=_timeout(params),
+                ticket=ticket,
+            )
         )
+        rendered = await _unless_client_leaves(request, answering, ticket)
     except MxGraphError as error:
         return _text(str(error), _status(error))
     return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
@@ -410,6 +419,26 @@ async def sparql_endpoint(request: Request) -> Response:
 
 #: Answers depend on the Accept header: caches must keep one per value.
 _VARY = {"Vary": "Accept"}
+
+
+#: How often a client waiting for a slow answer is checked for having gone away (seconds).
+_DISCONNECT_POLL = 0.25
+
+
+async def _unless_client_leaves(
+    request: Request, answering: asyncio.Future[Rendered], ticket: Ticket
+) -> Rendered:
+    """The answer, unless the client disconnects first: then the query's worker is stopped
+    (so an abandoned query does not hold a worker until its time limit)."""
+    while True:
+        done, _ = await asyncio.wait({answering}, timeout=_DISCONNECT_POLL)
+        if done:
+            return answering.result()
+        if await request.is_disconnected():
+            ticket.cancel()
+            with contextlib.suppress(MxGraphError):
+                await answering
+            raise BadRequest("the client went away before the answer", 499)
 
 
 def _prefers_html(accept: str | None) -> bool:
