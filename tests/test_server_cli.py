@@ -308,3 +308,22 @@ def test_a_query_whose_client_goes_away_frees_its_worker(tmp_path: Path) -> None
         )
     finally:
         server.stop()
+
+
+def test_if_its_query_processes_are_killed_it_says_so(started: Server) -> None:
+    import os
+
+    pid = started.process.pid
+    (zygote,) = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+    assert len(Path(f"/proc/{zygote}/task/{zygote}/children").read_text().split()) == 3
+    os.kill(zygote, signal.SIGKILL)
+    time.sleep(0.3)
+    message = (
+        "the server's query processes have stopped (the process that makes them was killed); "
+        "restart mxgraph serve\n"
+    )
+    for _ in range(2):
+        answer = httpx.get(started.query_url, params={"query": "ASK {}"}, timeout=10)
+        assert (answer.status_code, answer.text) == (503, message)
+    started.process.send_signal(signal.SIGTERM)
+    assert started.process.wait(timeout=10) == 0

@@ -67,6 +67,16 @@ class QueryCancelled(MxGraphError):
     """A request given up before its answer (its client went away)."""
 
 
+class PoolStopped(MxGraphError):
+    """The worker processes are gone: the server is stopping, or the zygote was killed."""
+
+
+_GONE = (
+    "the server's query processes have stopped (the process that makes them was killed); "
+    "restart mxgraph serve"
+)
+
+
 class Ticket:
     """A handle on one request to the pool: :meth:`cancel` stops it, killing its worker.
 
@@ -127,6 +137,7 @@ class WorkerPool:
         self._control_lock = threading.Lock()
         self._zygote: int | None = None
         self._closed = False
+        self._gone = False  # the zygote is gone, and with it every worker
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -178,7 +189,9 @@ class WorkerPool:
         """
         ticket = ticket or Ticket()
         if self._closed or self._control is None:
-            raise MxGraphError("the server is stopping")
+            raise PoolStopped("the server is stopping")
+        if self._gone:
+            raise PoolStopped(_GONE)
         try:
             worker = self._idle.get(timeout=deadline.remaining())
         except queue.Empty:
@@ -218,7 +231,7 @@ class WorkerPool:
             self._control.sendall(b"W")
             message, fds, _, _ = socket.recv_fds(self._control, 8, 1)
         if len(message) != 8 or len(fds) != 1:
-            raise MxGraphError("the server's query processes stopped; restart mxgraph serve")
+            raise PoolStopped(_GONE)
         (pid,) = struct.unpack("!q", message)
         return _Worker(pid, socket.socket(fileno=fds[0]))
 
@@ -229,14 +242,19 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         self._discard(worker)
-        if not self._closed:
-            # Fails only when the server is stopping (the control socket is closed).
-            with contextlib.suppress(OSError, MxGraphError):
-                self._idle.put(self._spawn())
+        if self._closed:
+            return
+        try:
+            self._idle.put(self._spawn())
+        except (OSError, MxGraphError):
+            if not self._closed:  # the zygote is gone: no worker can be made any more
+                self._gone = True
 
     def _died(self) -> MxGraphError:
         if self._closed:  # the server is stopping and took its workers with it
-            return MxGraphError("the server is stopping")
+            return PoolStopped("the server is stopping")
+        if self._gone:
+            return PoolStopped(_GONE)
         limit = memory_limit()
         if limit is not None:
             return MemoryLimitExceeded(
