@@ -9,7 +9,6 @@ on standard error, and stops on Ctrl-C or SIGTERM with exit status 0.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import sys
 import urllib.parse
@@ -65,6 +64,8 @@ def is_loopback(host: str) -> bool:
     >>> is_loopback("0.0.0.0")
     False
     """
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
