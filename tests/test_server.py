@@ -237,6 +237,13 @@ def test_accept_with_q_values(client: httpx.Client, accept: str, expected: str) 
     assert answer.headers["content-type"].split(";")[0] == expected
 
 
+def test_negotiated_answers_vary_by_accept(client: httpx.Client) -> None:
+    answer = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://app.example"}
+    )
+    assert {v.strip() for v in answer.headers["vary"].split(",")} == {"Accept", "Origin"}
+
+
 def test_format_parameter_wins_over_accept(client: httpx.Client) -> None:
     answer = client.get(
         "/sparql", params={"query": COUNTRIES, "format": "csv"}, headers={"Accept": "text/xml"}

@@ -64,7 +64,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
-from mxgraph.server.pool import WorkerPool, answer_once, decode_answer
+from mxgraph.server.pool import Ticket, WorkerPool, answer_once, decode_answer
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
@@ -146,7 +146,15 @@ class Site:
         self._pool: WorkerPool | None = None
 
     def start(self) -> None:
-        """Fork the worker processes that evaluate queries (call before any thread starts)."""
+        """Fork the worker processes that evaluate queries (call before any thread starts).
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(), ServeConfig(workers=2))
+        >>> site.start()
+        >>> site.pool.size, site.query("ASK { mxd:mexico a mx:Country }")
+        (2, AskResult(value=True))
+        >>> site.close()
+        """
         if self._pool is None and hasattr(os, "fork"):
             pool = WorkerPool(
                 functools.partial(_evaluate, self.store),
@@ -172,7 +180,13 @@ class Site:
         return _SiteBackend(self, Deadline.start(self.config.timeout or None))
 
     def deadline(self, timeout: float | None = None) -> Deadline:
-        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter."""
+        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter.
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(bundled=False), ServeConfig(timeout=30.0))
+        >>> site.deadline(2.5).seconds, site.deadline().seconds, site.deadline(60).seconds
+        (2.5, 30.0, 30.0)
+        """
         limits = [t for t in (self.config.timeout or None, timeout) if t is not None]
         return Deadline.start(min(limits) if limits else None)
 
@@ -209,6 +223,7 @@ class Site:
         *,
         dataset: Dataset = NO_DATASET,
         timeout: float | None = None,
+        ticket: Ticket | None = None,
     ) -> Rendered:
         """Run a user's query as :meth:`query` does and write its answer for an HTTP client.
 
@@ -216,6 +231,7 @@ class Site:
         answers in ``graph_format``; when the one the answer needs is ``None`` (the client
         accepts none), :class:`NotAcceptable` is raised naming the formats there are.
         The answer is written in the worker process, so the server only passes bytes on.
+        Cancelling ``ticket`` (the client went away) stops the query's worker.
 
         >>> from mxgraph.store import open_store
         >>> site = Site(open_store(), ServeConfig())
@@ -234,15 +250,15 @@ class Site:
             result_format=result_format.value if result_format else None,
             graph_format=graph_format.value if graph_format else None,
         )
-        answer = self._run(request, self.deadline(timeout))
+        answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
         return Rendered(media_type.value, answer[1:])
 
-    def _run(self, request: _Request, deadline: Deadline) -> bytes:
+    def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
         payload = request.encode()
         if self._pool is not None:
-            return self._pool.run(payload, deadline)
+            return self._pool.run(payload, deadline, ticket)
         handler = functools.partial(_evaluate, self.store)
         answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
         return decode_answer(answer, _ERROR_CLASSES)
