@@ -199,6 +199,23 @@ def test_construct_parsed_by_oxigraph(client: httpx.Client) -> None:
     assert served == set(local_result)  # type: ignore[arg-type]
 
 
+def test_triple_terms_and_odd_literals_survive_every_result_format() -> None:
+    from mxgraph.server.site import ResultFormat, write_results
+
+    literal = ox.Literal('tab\there\nnewline "quoted" \\ back', language="es-mx")
+    triple = ox.Triple(ox.NamedNode("http://ex.org/a"), ox.NamedNode("http://ex.org/p"), literal)
+    rows = SelectResult(("x", "y"), ((literal, None), (triple, ox.BlankNode("b1"))))
+    for result_format, parser in (
+        (ResultFormat.JSON, ox.QueryResultsFormat.JSON),
+        (ResultFormat.XML, ox.QueryResultsFormat.XML),
+    ):
+        parsed = ox.parse_query_results(write_results(rows, result_format), parser)
+        assert isinstance(parsed, ox.QuerySolutions)
+        read = [(s["x"], s["y"]) for s in parsed]
+        assert read[0] == (literal, None)
+        assert read[1][0] == triple and isinstance(read[1][1], ox.BlankNode)
+
+
 # -- content negotiation --------------------------------------------------------------------
 
 
@@ -218,6 +235,13 @@ def test_accept_with_q_values(client: httpx.Client, accept: str, expected: str) 
     answer = client.get("/sparql", params={"query": "SELECT * {} "}, headers={"Accept": accept})
     assert answer.status_code == 200
     assert answer.headers["content-type"].split(";")[0] == expected
+
+
+def test_negotiated_answers_vary_by_accept(client: httpx.Client) -> None:
+    answer = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://app.example"}
+    )
+    assert {v.strip() for v in answer.headers["vary"].split(",")} == {"Accept", "Origin"}
 
 
 def test_format_parameter_wins_over_accept(client: httpx.Client) -> None:

@@ -243,3 +243,87 @@ def test_other_commands_do_not_import_the_server_stack() -> None:
         check=True,
     )
     assert done.stdout == "[]\n"
+
+
+def test_a_query_past_the_memory_limit_is_an_error_and_the_server_goes_on(tmp_path: Path) -> None:
+    server = start_mxgraph(tmp_path, "--max-memory", "300M", "--workers", "1")
+    try:
+        # Sorting 2765² rows needs far more than 300 MB.
+        hungry = "SELECT ?a ?d ?c ?f { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+        answer = httpx.get(server.query_url, params={"query": hungry}, timeout=60)
+        assert (answer.status_code, answer.text) == (
+            503,
+            "stopped: the query's process died, most likely at the memory limit of 300 MB "
+            "(--max-memory)\n",
+        )
+        # the one worker was replaced
+        answer = httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=10)
+        assert answer.json()["boolean"] is True
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_when_every_worker_is_taken_a_query_waits_then_says_why(tmp_path: Path) -> None:
+    import threading
+
+    server = start_mxgraph(tmp_path, "--workers", "1", "--timeout", "3")
+    try:
+        busy = threading.Thread(
+            target=lambda: httpx.get(server.query_url, params={"query": LONG}, timeout=30)
+        )
+        busy.start()
+        time.sleep(0.3)
+        # The one worker is taken for 3 s; this query may wait 1 s (its client's limit).
+        started = time.monotonic()
+        answer = httpx.get(
+            server.query_url, params={"query": "ASK {}", "timeout": "1000"}, timeout=30
+        )
+        assert 1 <= time.monotonic() - started < 2
+        assert (answer.status_code, answer.text) == (
+            503,
+            "the server was busy: its 1 query processes stayed taken for 1 s (--timeout), "
+            "so the query did not start\n",
+        )
+        busy.join()
+        answer = httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=30)
+        assert answer.json()["boolean"] is True
+    finally:
+        server.stop()
+
+
+def test_a_query_whose_client_goes_away_frees_its_worker(tmp_path: Path) -> None:
+    server = start_mxgraph(tmp_path, "--workers", "1")  # and the default 30 s limit
+    try:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(server.query_url, params={"query": LONG}, timeout=0.5)
+        started = time.monotonic()
+        answer = httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=30)
+        assert answer.json()["boolean"] is True
+        assert time.monotonic() - started < 2  # not the slow query's 30 s
+        time.sleep(0.2)
+        assert server.log is not None
+        assert any(
+            line.startswith("GET /sparql 499 ") for line in server.log.read_text().splitlines()
+        )
+    finally:
+        server.stop()
+
+
+def test_if_its_query_processes_are_killed_it_says_so(started: Server) -> None:
+    import os
+
+    pid = started.process.pid
+    (zygote,) = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+    assert len(Path(f"/proc/{zygote}/task/{zygote}/children").read_text().split()) == 3
+    os.kill(zygote, signal.SIGKILL)
+    time.sleep(0.3)
+    message = (
+        "the server's query processes have stopped (the process that makes them was killed); "
+        "restart mxgraph serve\n"
+    )
+    for _ in range(2):
+        answer = httpx.get(started.query_url, params={"query": "ASK {}"}, timeout=10)
+        assert (answer.status_code, answer.text) == (503, message)
+    started.process.send_signal(signal.SIGTERM)
+    assert started.process.wait(timeout=10) == 0

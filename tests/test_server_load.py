@@ -97,3 +97,29 @@ def test_a_slow_query_does_not_hold_up_the_others(loaded: Server) -> None:
     p99 = bench.percentile(latencies, 0.99)
     assert outcome.count() > 20
     assert p99 < FAST_P99_BOUND, f"p99 {p99 * 1000:.0f} ms while a slow query ran"
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_at_a_tiny_size() -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_serve.py"),
+            "--seconds",
+            "0.2",
+            "--clients",
+            "1",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ") for line in done.stdout.splitlines()[2:]]
+    cases = {"areas-of-cooperation", "agreements", "usaid-programs", "page /id/usaid"}
+    assert {row[0].lstrip("| ") for row in rows} == cases
+    assert len(rows) == 2 * len(cases)
+    assert all(row[8] == "0" for row in rows)  # no errors

@@ -9,7 +9,6 @@ on standard error, and stops on Ctrl-C or SIGTERM with exit status 0.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import socket
 import sys
 import urllib.parse
@@ -65,6 +64,8 @@ def is_loopback(host: str) -> bool:
     >>> is_loopback("0.0.0.0")
     False
     """
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -84,7 +85,17 @@ def server_url(host: str, port: int) -> str:
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host`` and ``port`` (0: a free port); a one-line error if not."""
+    """A listening TCP socket on ``host`` and ``port`` (0: a free port); a one-line error if not.
+
+    >>> listener = bind("127.0.0.1", 0)
+    >>> listener.getsockname()[1] > 0
+    True
+    >>> bind("127.0.0.1", listener.getsockname()[1])
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: cannot listen on 127.0.0.1 port ...: it is in use (choose ...
+    >>> listener.close()
+    """
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as error:

@@ -63,6 +63,56 @@ class _Worker:
     connection: socket.socket
 
 
+class QueryCancelled(MxGraphError):
+    """A request given up before its answer (its client went away)."""
+
+
+class PoolStopped(MxGraphError):
+    """The worker processes are gone: the server is stopping, or the zygote was killed."""
+
+
+_GONE = (
+    "the server's query processes have stopped (the process that makes them was killed); "
+    "restart mxgraph serve"
+)
+
+
+class Ticket:
+    """A handle on one request to the pool: :meth:`cancel` stops it, killing its worker.
+
+    >>> ticket = Ticket()
+    >>> ticket.cancel()
+    >>> pool = WorkerPool(lambda request: request, size=1)
+    >>> pool.start()
+    >>> pool.run(b"x", Deadline.start(5), ticket)
+    Traceback (most recent call last):
+    ...
+    mxgraph.server.pool.QueryCancelled: the request was given up before its answer
+    >>> pool.run(b"x", Deadline.start(5))
+    b'x'
+    >>> pool.close()
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Give the request up: its worker (if it has one yet) is killed and replaced."""
+        with self._lock:
+            self.cancelled = True
+            if self._pid is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self._pid, signal.SIGKILL)
+
+    def _assign(self, pid: int | None) -> bool:
+        """Record the worker serving the request; False if the request was given up."""
+        with self._lock:
+            self._pid = pid
+            return not self.cancelled
+
+
 class WorkerPool:
     """``size`` worker processes running ``handler``, made by a zygote forked at :meth:`start`.
 
@@ -87,6 +137,7 @@ class WorkerPool:
         self._control_lock = threading.Lock()
         self._zygote: int | None = None
         self._closed = False
+        self._gone = False  # the zygote is gone, and with it every worker
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -129,27 +180,42 @@ class WorkerPool:
 
     # -- requests ----------------------------------------------------------------------------
 
-    def run(self, request: bytes, deadline: Deadline) -> bytes:
+    def run(self, request: bytes, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """The handler's answer to ``request``, from an idle worker, within ``deadline``.
 
         Waiting for a worker counts against the deadline; a worker that does not answer
         in time is killed and replaced, and :class:`~mxgraph.errors.QueryTimeout` raised.
+        A request whose ``ticket`` is cancelled raises :class:`QueryCancelled`.
         """
+        ticket = ticket or Ticket()
         if self._closed or self._control is None:
-            raise MxGraphError("the server is stopping")
+            raise PoolStopped("the server is stopping")
+        if self._gone:
+            raise PoolStopped(_GONE)
         try:
             worker = self._idle.get(timeout=deadline.remaining())
         except queue.Empty:
-            raise deadline.expired() from None
+            raise QueryTimeout(
+                f"the server was busy: its {self.size} query processes stayed taken for "
+                f"{deadline.seconds:g} s (--timeout), so the query did not start"
+            ) from None
+        if not ticket._assign(worker.pid):
+            self._idle.put(worker)
+            raise QueryCancelled("the request was given up before its answer")
         try:
             _send(worker.connection, request)
             answer = _receive(worker.connection, deadline)
         except QueryTimeout:
+            ticket._assign(None)
             self._replace(worker)
             raise
         except OSError:
+            answer = None
+        # A cancelled ticket may have killed the worker even after it answered: it is
+        # replaced, never put back.
+        if not ticket._assign(None):
             self._replace(worker)
-            raise self._died() from None
+            raise QueryCancelled("the request was given up before its answer")
         if answer is None:  # the worker died (most likely at the memory cap)
             self._replace(worker)
             raise self._died()
@@ -165,7 +231,7 @@ class WorkerPool:
             self._control.sendall(b"W")
             message, fds, _, _ = socket.recv_fds(self._control, 8, 1)
         if len(message) != 8 or len(fds) != 1:
-            raise MxGraphError("the server's query processes stopped; restart mxgraph serve")
+            raise PoolStopped(_GONE)
         (pid,) = struct.unpack("!q", message)
         return _Worker(pid, socket.socket(fileno=fds[0]))
 
@@ -176,12 +242,19 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         self._discard(worker)
-        if not self._closed:
-            # Fails only when the server is stopping (the control socket is closed).
-            with contextlib.suppress(OSError, MxGraphError):
-                self._idle.put(self._spawn())
+        if self._closed:
+            return
+        try:
+            self._idle.put(self._spawn())
+        except (OSError, MxGraphError):
+            if not self._closed:  # the zygote is gone: no worker can be made any more
+                self._gone = True
 
     def _died(self) -> MxGraphError:
+        if self._closed:  # the server is stopping and took its workers with it
+            return PoolStopped("the server is stopping")
+        if self._gone:
+            return PoolStopped(_GONE)
         limit = memory_limit()
         if limit is not None:
             return MemoryLimitExceeded(

@@ -64,7 +64,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
-from mxgraph.server.pool import WorkerPool, answer_once, decode_answer
+from mxgraph.server.pool import Ticket, WorkerPool, answer_once, decode_answer
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
@@ -131,7 +131,8 @@ class ServeConfig:
     base_url: str | None = None
     #: Whether the graph has the entailments of ``--infer`` added.
     infer: bool = False
-    #: How many requests may run queries at once (worker threads).
+    #: How many queries are evaluated at once (worker processes); requests get four times
+    #: as many threads, so that those waiting for a worker wait within their own deadline.
     workers: int = 8
 
 
@@ -145,7 +146,15 @@ class Site:
         self._pool: WorkerPool | None = None
 
     def start(self) -> None:
-        """Fork the worker processes that evaluate queries (call before any thread starts)."""
+        """Fork the worker processes that evaluate queries (call before any thread starts).
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(), ServeConfig(workers=2))
+        >>> site.start()
+        >>> site.pool.size, site.query("ASK { mxd:mexico a mx:Country }")
+        (2, AskResult(value=True))
+        >>> site.close()
+        """
         if self._pool is None and hasattr(os, "fork"):
             pool = WorkerPool(
                 functools.partial(_evaluate, self.store),
@@ -171,7 +180,13 @@ class Site:
         return _SiteBackend(self, Deadline.start(self.config.timeout or None))
 
     def deadline(self, timeout: float | None = None) -> Deadline:
-        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter."""
+        """A deadline of ``config.timeout`` seconds, or ``timeout`` if that is shorter.
+
+        >>> from mxgraph.store import open_store
+        >>> site = Site(open_store(bundled=False), ServeConfig(timeout=30.0))
+        >>> site.deadline(2.5).seconds, site.deadline().seconds, site.deadline(60).seconds
+        (2.5, 30.0, 30.0)
+        """
         limits = [t for t in (self.config.timeout or None, timeout) if t is not None]
         return Deadline.start(min(limits) if limits else None)
 
@@ -208,6 +223,7 @@ class Site:
         *,
         dataset: Dataset = NO_DATASET,
         timeout: float | None = None,
+        ticket: Ticket | None = None,
     ) -> Rendered:
         """Run a user's query as :meth:`query` does and write its answer for an HTTP client.
 
@@ -215,6 +231,7 @@ class Site:
         answers in ``graph_format``; when the one the answer needs is ``None`` (the client
         accepts none), :class:`NotAcceptable` is raised naming the formats there are.
         The answer is written in the worker process, so the server only passes bytes on.
+        Cancelling ``ticket`` (the client went away) stops the query's worker.
 
         >>> from mxgraph.store import open_store
         >>> site = Site(open_store(), ServeConfig())
@@ -233,15 +250,15 @@ class Site:
             result_format=result_format.value if result_format else None,
             graph_format=graph_format.value if graph_format else None,
         )
-        answer = self._run(request, self.deadline(timeout))
+        answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
         return Rendered(media_type.value, answer[1:])
 
-    def _run(self, request: _Request, deadline: Deadline) -> bytes:
+    def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
         payload = request.encode()
         if self._pool is not None:
-            return self._pool.run(payload, deadline)
+            return self._pool.run(payload, deadline, ticket)
         handler = functools.partial(_evaluate, self.store)
         answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
         return decode_answer(answer, _ERROR_CLASSES)
@@ -251,7 +268,7 @@ class Site:
         import anyio.to_thread
 
         if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.config.workers)
+            self._limiter = anyio.CapacityLimiter(4 * self.config.workers)
         return await anyio.to_thread.run_sync(
             functools.partial(fn, *args, **kwargs),
             limiter=self._limiter,  # type: ignore[arg-type]
@@ -364,7 +381,10 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
             return b"A1" if result.value else b"A0"
         if isinstance(result, GraphResult):
             return b"G" + serialize_triples(result.triples, RdfSyntax.NT)
-        return b"S" + render_result(result, OutputFormat.JSON)
+        # TSV holds every term but RDF 1.2 triple terms, and is quick to write and read.
+        if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
+            return b"S" + render_result(result, OutputFormat.JSON)
+        return b"T" + render_result(result, OutputFormat.TSV)
     if isinstance(result, GraphResult):
         if request["graph_format"] is None:
             raise NotAcceptable(
@@ -377,14 +397,49 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
             "a SELECT or ASK answer is SPARQL results: accept one of "
             + ", ".join(f.value for f in ResultFormat)
         )
-    result_format = ResultFormat(request["result_format"])
-    if result_format is ResultFormat.XML:
-        # mxgraph's JSON, rewritten as XML by Oxigraph's SPARQL results serializer.
-        parsed = ox.parse_query_results(
-            render_result(result, OutputFormat.JSON), ox.QueryResultsFormat.JSON
-        )
-        return b"R" + (parsed.serialize(format=ox.QueryResultsFormat.XML) or b"")
-    return b"R" + render_result(result, _RESULT_OUTPUT[result_format])
+    return b"R" + write_results(result, ResultFormat(request["result_format"]))
+
+
+def write_results(result: SelectResult | AskResult, result_format: ResultFormat) -> bytes:
+    """A SELECT or ASK answer in a SPARQL 1.1 result format.
+
+    CSV, TSV and ASK answers are written by :mod:`mxgraph.output`. Rows are read into
+    JSON and XML by Oxigraph's result serializers from mxgraph's TSV, which holds every
+    term exactly and is a quarter of the work of writing JSON in Python; rows holding
+    RDF 1.2 triple terms (which TSV cannot hold) go through mxgraph's JSON instead.
+
+    >>> rows = SelectResult(("x",), ((ox.Literal("hola", language="es"),),))
+    >>> write_results(rows, ResultFormat.JSON)
+    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"hola",...'
+    >>> write_results(AskResult(True), ResultFormat.TSV)
+    b'true\\n'
+    """
+    oxigraph_format = _OXIGRAPH_RESULTS.get(result_format)
+    if isinstance(result, AskResult) or oxigraph_format is None:
+        own = render_result(result, _RESULT_OUTPUT.get(result_format, OutputFormat.JSON))
+        if result_format is ResultFormat.XML:
+            return _reserialize(own, ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML)
+        return own
+    if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
+        own, source = render_result(result, OutputFormat.JSON), ox.QueryResultsFormat.JSON
+    else:
+        own, source = render_result(result, OutputFormat.TSV), ox.QueryResultsFormat.TSV
+    return _reserialize(own, source, oxigraph_format)
+
+
+#: The result formats Oxigraph writes from mxgraph's TSV (see write_results).
+_OXIGRAPH_RESULTS = {
+    ResultFormat.JSON: ox.QueryResultsFormat.JSON,
+    ResultFormat.XML: ox.QueryResultsFormat.XML,
+}
+
+
+def _reserialize(
+    data: bytes, source: ox.QueryResultsFormat, target: ox.QueryResultsFormat
+) -> bytes:
+    """Results in ``source`` format rewritten in ``target`` by Oxigraph."""
+    parsed = ox.parse_query_results(data, source)
+    return parsed.serialize(format=target) or b""
 
 
 def serialize_graph(triples: Iterable[ox.Triple], graph_format: GraphFormat) -> bytes:
@@ -409,7 +464,8 @@ def _decode_result(answer: bytes, deadline: Deadline) -> QueryResult:
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
         return GraphResult(tuple(quad.triple for quad in triples))
-    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+    kinds = {b"T": ox.QueryResultsFormat.TSV, b"S": ox.QueryResultsFormat.JSON}
+    solutions = ox.parse_query_results(payload, kinds[kind])
     assert isinstance(solutions, ox.QuerySolutions)
     variables = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)

@@ -29,6 +29,8 @@ True
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -44,9 +46,11 @@ from mxgraph.errors import (
     QueryTimeout,
 )
 from mxgraph.query import Dataset
+from mxgraph.server.pool import PoolStopped, Ticket
 from mxgraph.server.site import (
     GraphFormat,
     NotAcceptable,
+    Rendered,
     ResultFormat,
     ResultTooLarge,
     Site,
@@ -336,7 +340,7 @@ def _status(error: MxGraphError) -> int:
         return 406
     if isinstance(error, ResultTooLarge):
         return 422
-    if isinstance(error, QueryTimeout | MemoryLimitExceeded):
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped):
         return 503
     if isinstance(error, QuerySyntaxError | QueryRefused):
         return 400
@@ -380,16 +384,14 @@ async def sparql_endpoint(request: Request) -> Response:
             if format_name is None and _prefers_html(accept):
                 # A browser: the query page (mxgraph.server.pages) is the endpoint's HTML face.
                 return RedirectResponse("/query", status_code=303)
-            graph_format = negotiate(accept, GRAPH_TYPES) if format_name is None else None
-            if format_name is not None:
-                graph_format = _requested_formats(None, format_name)[1]
+            graph_format = _requested_formats(accept, format_name)[1]
             if graph_format is None:
                 raise NotAcceptable(
                     "the service description is RDF: accept one of "
                     + ", ".join(f.value for f in GraphFormat)
                 )
             body = await site.call(service_description, site, _endpoint_url(request), graph_format)
-            return Response(body, media_type=graph_format.value)
+            return Response(body, media_type=graph_format.value, headers=_VARY)
         if not query.strip():
             raise BadRequest("the query is empty")
         dataset = Dataset(
@@ -397,17 +399,46 @@ async def sparql_endpoint(request: Request) -> Response:
             tuple(value for key, value in params if key == "named-graph-uri"),
         )
         result_format, graph_format = _requested_formats(accept, format_name)
-        rendered = await site.call(
-            site.render,
-            query,
-            result_format,
-            graph_format,
-            dataset=dataset,
-            timeout=_timeout(params),
+        ticket = Ticket()
+        answering = asyncio.ensure_future(
+            site.call(
+                site.render,
+                query,
+                result_format,
+                graph_format,
+                dataset=dataset,
+                timeout=_timeout(params),
+                ticket=ticket,
+            )
         )
+        rendered = await _unless_client_leaves(request, answering, ticket)
     except MxGraphError as error:
         return _text(str(error), _status(error))
-    return Response(rendered.body, media_type=rendered.media_type)
+    return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
+
+
+#: Answers depend on the Accept header: caches must keep one per value.
+_VARY = {"Vary": "Accept"}
+
+
+#: How often a client waiting for a slow answer is checked for having gone away (seconds).
+_DISCONNECT_POLL = 0.25
+
+
+async def _unless_client_leaves(
+    request: Request, answering: asyncio.Future[Rendered], ticket: Ticket
+) -> Rendered:
+    """The answer, unless the client disconnects first: then the query's worker is stopped
+    (so an abandoned query does not hold a worker until its time limit)."""
+    while True:
+        done, _ = await asyncio.wait({answering}, timeout=_DISCONNECT_POLL)
+        if done:
+            return answering.result()
+        if await request.is_disconnected():
+            ticket.cancel()
+            with contextlib.suppress(MxGraphError):
+                await answering
+            raise BadRequest("the client went away before the answer", 499)
 
 
 def _prefers_html(accept: str | None) -> bool:
@@ -461,6 +492,9 @@ def service_description(site: Site, endpoint: str, graph_format: GraphFormat) ->
     It names the endpoint, the language (SPARQL 1.1 Query; no update), the result
     formats, and the default dataset: the default graph (every triple) and each
     named graph (each source sentence's, and the ontology's copy) with its size.
+    It claims no ``sd:feature``: of those the vocabulary defines, none holds here
+    (SERVICE is refused, IRIs are not dereferenced by queries, and the default graph
+    holds triples that no named graph does, so it is not their union).
 
     >>> from mxgraph.store import open_store
     >>> from mxgraph.server.site import ServeConfig
@@ -520,7 +554,13 @@ def service_description(site: Site, endpoint: str, graph_format: GraphFormat) ->
 
 
 def routes(site: Site) -> list[BaseRoute]:
-    """The ``/sparql`` route, with CORS so a browser client on another origin can query it."""
+    """The ``/sparql`` route, with CORS so a browser client on another origin can query it.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> [route.path for route in routes(Site(open_store(bundled=False), ServeConfig()))]
+    ['/sparql']
+    """
     from starlette.middleware.cors import CORSMiddleware
     from starlette.routing import Route, request_response
 
