@@ -441,6 +441,29 @@ def test_search_highlights_bold_on_a_terminal() -> None:
     )
 
 
+def test_every_label_search_prints_can_be_looked_up(runner: CliRunner) -> None:
+    """describe "<a label search printed>" describes that entity, or names it among the
+    entities sharing the label, with their types and the CURIE that picks it."""
+    code, out, _ = invoke(runner, "search", "border", "--limit", "100", "-f", "json")
+    assert code == 0
+    hits = json.loads(out)["hits"]
+    assert len(hits) > 40
+    ambiguous = 0
+    for hit in hits:
+        label, curie = hit["entity"]["label"], hit["entity"]["curie"]
+        code, out, err = invoke(runner, "describe", label, "-f", "json")
+        if code == 0:
+            assert json.loads(out)["entity"]["curie"] == curie
+            continue
+        ambiguous += 1
+        assert err.startswith(f"error: {label!r} is ambiguous: it names ")
+        types = ", ".join(t["label"] for t in hit["types"])
+        assert f"{label} ({types}, {curie})" in err
+        code, out, _ = invoke(runner, "describe", curie, "-f", "json")
+        assert (code, json.loads(out)["entity"]["curie"]) == (0, curie)
+    assert ambiguous == 2  # the border-states group and its count fact
+
+
 def test_search_nothing_found(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "search", "zzzz")
     assert (code, out) == (0, "Search 'zzzz'\n  0 entities\n")
@@ -523,8 +546,8 @@ def test_data_options_change_the_answer(runner: CliRunner, tiny_ttl: Path) -> No
         (
             ["describe", "U.S. and Mexican border states"],
             "error: 'U.S. and Mexican border states' is ambiguous: it names U.S. and Mexican "
-            "border states (mxd:border-states), U.S. and Mexican border states "
-            "(mxd:fact-border-states); give the CURIE or IRI of the one you mean",
+            "border states (participant group, mxd:border-states), U.S. and Mexican border "
+            "states (count, mxd:fact-border-states); give the CURIE or IRI of the one you mean",
         ),
         (
             ["describe", "Mexcio"],

@@ -39,6 +39,7 @@ from mxgraph.resolve import (
     add_label,
     best_label,
     entity_condition,
+    entity_types,
     instances_of,
     normalize_name,
     resolve_class,
@@ -188,14 +189,6 @@ def _text_filter(query: str) -> str:
     return f"FILTER({tests})"
 
 
-_TYPES_QUERY = """
-SELECT ?node ?type ?label WHERE {{
-  {values}
-  ?node a ?type .
-  OPTIONAL {{ ?type rdfs:label ?label }}
-}}"""
-
-
 _WORD = re.compile(r"\w+")
 
 
@@ -337,7 +330,7 @@ def search_entities(
             index.close()
     top = found[:limit]
     stating = _stating_sentences(backend, [m[0].iri for m in top if m[2] == "figure"], figure)
-    types = _types(backend, [ref.iri for ref, *_ in top])
+    types = entity_types(backend, [ref.iri for ref, *_ in top])
     hits = []
     for ref, score, field, matched, sentence in top:
         if field == "figure" and ref.iri in stating:
@@ -503,19 +496,3 @@ def _stating_sentences(
         if known is None or candidate < known:
             found[entity.value] = candidate
     return {entity: (sentence, text) for entity, (_, text, sentence) in found.items()}
-
-
-def _types(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, tuple[TermRef, ...]]:
-    if not iris:
-        return {}
-    sparql = _TYPES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in iris]))
-    labels: dict[str, dict[str, list[ox.Literal]]] = {}
-    for node, type_, label in backend.select(sparql).rows:
-        if isinstance(node, ox.NamedNode) and isinstance(type_, ox.NamedNode):
-            found = labels.setdefault(node.value, {}).setdefault(type_.value, [])
-            if isinstance(label, ox.Literal):
-                found.append(label)
-    return {
-        node: tuple(sorted(TermRef.of(t, best_label(found)) for t, found in by_type.items()))
-        for node, by_type in labels.items()
-    }
