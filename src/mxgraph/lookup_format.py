@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
-from mxgraph.output import Report, Section, highlighted
+from mxgraph.output import Report, Section, highlighted, readable_number
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
@@ -120,12 +120,12 @@ def named(ref: EntityRef | TermRef) -> str:
 
 
 def number(value: Number) -> str:
-    """A number with thousands separators.
+    """A number with thousands separators (:func:`~mxgraph.output.readable_number`).
 
     >>> number(2800000000), number(1.5)
     ('2,800,000,000', '1.5')
     """
-    return f"{value:,}"
+    return readable_number(value)
 
 
 def citation_line(citation: Citation) -> str:

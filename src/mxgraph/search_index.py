@@ -50,7 +50,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mxgraph.namespaces import DCT, MX, OA, RDF, SKOS, XSD, curie
+from mxgraph.namespaces import DCT, MX, OA, RDF, SKOS, curie
+from mxgraph.output import NUMERIC_DATATYPES
 from mxgraph.resolve import best_label, non_entities, normalize_name
 from mxgraph.search_text import figures, literal_figure, query_stems, text_stems
 from mxgraph.store import MxStore
@@ -78,17 +79,6 @@ FIGURE_PROPERTIES = (
     MX.upperBound,
     MX.exclusiveLowerBound,
     MX.exclusiveUpperBound,
-)
-
-#: The datatypes of numbers (a figure property holding another literal is not a figure:
-#: SPARQL's ``=`` would not compare it with a number either).
-NUMERIC_DATATYPES = frozenset(
-    XSD[name]
-    for name in (  # noqa: SIM905
-        "decimal integer float double long int "
-        "short byte nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
-        "unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
 )
 
 #: What a search may ask of a text: the normalized query equals it, starts it, each of its
@@ -591,6 +581,7 @@ def _store_texts(store: MxStore) -> Iterator[tuple[str, str, ox.Literal]]:
                     yield iri, FIGURE_FIELD, ox.Literal(stated)
     for predicate in FIGURE_PROPERTIES:
         for iri, obj in objects(predicate):
+            # Only numbers: SPARQL's = (the scan's test) compares no other literal with one.
             if isinstance(obj, ox.Literal) and obj.datatype.value in NUMERIC_DATATYPES:
                 figure = literal_figure(obj.value)
                 if figure is not None:
