@@ -17,7 +17,7 @@ frozen dataclasses; :func:`mxgraph.lookup_format.search_report` renders them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -319,7 +319,8 @@ def search_entities(
         if len(found) < limit:
             own = {match[0].iri for match in found}
             if index is not None:
-                cited = _indexed_sentence_matches(index, query, figure)
+                wanted = None if class_ref else limit - len(found)
+                cited = _indexed_sentence_matches(index, query, figure, wanted, own)
             else:
                 cited = _scanned_sentence_matches(backend, query, figure)
             check_deadline(backend)
@@ -399,21 +400,19 @@ def _indexed_matches(
     return [(EntityRef.of(h.iri, h.label), h.score, h.field, h.text, "") for h in hits]
 
 
-def _indexed_sentence_matches(index: SearchIndex, query: str, figure: str | None) -> list[_Match]:
+def _indexed_sentence_matches(
+    index: SearchIndex,
+    query: str,
+    figure: str | None,
+    limit: int | None,
+    exclude: Collection[str],
+) -> list[_Match]:
     """The entities citing a matching sentence, ranked, from the word index."""
     rules = SENTENCE_RULES if figure is not None else {"sentence": SENTENCE_RULES["sentence"]}
-    scores = {
-        hit.iri: hit.score
-        for hit in index.search(query, rules, entities_only=False, queries={"figure": figure or ""})
-    }
-    best: dict[str, tuple[int, str, str, str]] = {}
-    labels: dict[str, str | None] = {}
-    for sentence, text, entity, label in index.citing(list(scores)):
-        labels[entity] = label
-        score = scores[sentence]
-        if _better(score, text, sentence, best.get(entity)):
-            best[entity] = (score, "sentence", text, sentence)
-    return _ranked(best, labels)
+    hits = index.citing(
+        query, rules, queries={"figure": figure or ""}, limit=limit, exclude=exclude
+    )
+    return [(EntityRef.of(h.iri, h.label), h.score, "sentence", h.text, h.sentence) for h in hits]
 
 
 def _scanned_matches(backend: SparqlBackend, query: str, figure: str | None) -> list[_Match]:
