@@ -601,6 +601,10 @@ SELECT ?e ?alias ?name ?label WHERE {{{{
 }}}}""".format(mxd=MXD, condition=ENTITY_CONDITION.replace("{", "{{").replace("}", "}}"))
 
 
+#: The characters of a name the store's pattern compares (the rest: in Python, after).
+_PATTERN_PREFIX = 24
+
+
 def _candidate_index(backend: SparqlBackend, name: str) -> EntityIndex | None:
     """The entities whose names could be ``name``, picked by the store; ``None``: cannot tell.
 
@@ -610,11 +614,18 @@ def _candidate_index(backend: SparqlBackend, name: str) -> EntityIndex | None:
     """
     key = normalize_name(name)
     words = _words(key) or ""
-    pattern = name_pattern(key)
     dashes = "".join(k for k, v in _PUNCTUATION_MAP.items() if v == "-")
-    local = name_pattern(words, gap=f"[-{dashes}]+", edge=f"[-{dashes}]*")
+    # A long name is picked by its start: each letter becomes a class with its accented
+    # variants, and Oxigraph took 2.7 s to compile the pattern of a 75-letter label.
+    long = len(key) > _PATTERN_PREFIX or len(words) > _PATTERN_PREFIX
+    pattern = name_pattern(key[:_PATTERN_PREFIX], anchored=not long)
+    local = name_pattern(
+        words[:_PATTERN_PREFIX], gap=f"[-{dashes}]+", edge=f"[-{dashes}]*", anchored=not long
+    )
     if pattern is None or local is None:
         return None
+    if long:
+        pattern, local = rf"^\s*{pattern}", f"^[-{dashes}]*{local}"
     local = "^" + re.escape(MXD) + local[1:]
     sparql = _CANDIDATES_QUERY.format(pattern=ox.Literal(pattern), local=ox.Literal(local))
     return _index_from_rows(backend.select(sparql).rows)
