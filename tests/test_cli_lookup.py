@@ -474,7 +474,16 @@ def test_every_label_search_prints_can_be_looked_up(runner: CliRunner) -> None:
 
 def test_search_nothing_found(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "search", "zzzz")
-    assert (code, out) == (0, "Search 'zzzz'\n  0 entities\n")
+    assert (code, out) == (
+        0,
+        "Search 'zzzz'\n  0 entities: no name, alias, description or figure, nor a sentence "
+        "one cites, matches it\n",
+    )
+    code, out, _ = invoke(runner, "search", "fentanyl", "--type", "country")
+    assert out.splitlines()[1] == (
+        "  0 entities: no name, alias, description or figure of country (mx:Country), nor a "
+        "sentence one cites, matches it"
+    )
 
 
 def test_stats_table_and_json(runner: CliRunner) -> None:

@@ -404,6 +404,13 @@ def search_report(result: SearchResult) -> Report:
     query, hits, type, limit = result.query, result.hits, result.type, result.limit
     title = f"Search {query!r}" + (f" among {named(type)}" if type else "")
     summary = f"{len(hits)} entit{'y' if len(hits) == 1 else 'ies'}"
+    if not hits:
+        # Say what was read, so an empty answer is not mistaken for a failed search.
+        summary += (
+            ": no name, alias, description or figure"
+            + (f" of {named(type)}" if type else "")
+            + ", nor a sentence one cites, matches it"
+        )
 
     def matched(hit: SearchHit) -> str:
         if hit.sentence is not None:
