@@ -280,10 +280,10 @@ def search_entities(
     figure is the number searched for > alias prefix > all words (then stems) in
     a label or alias > substring of a label or alias > words, stems or substring
     of a description > a sentence the entity cites (stating the number, holding
-    the words, then the stems); ties by label. ``type``
-    keeps entities of that class. An entity's hit is its best-scoring text
-    (ties: the smaller text). Sentences are read only when the entities' own
-    texts give fewer than ``limit`` hits.
+    the words, then the stems); ties by label. ``type`` keeps entities of that
+    class. An entity's hit is its best-scoring text (ties: the smaller text).
+    Sentences are read only when the entities' own texts give fewer than
+    ``limit`` hits.
 
     On an on-disk store the texts come from its word index
     (:mod:`mxgraph.search_index`, built first when missing or stale);
