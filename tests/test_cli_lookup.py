@@ -441,9 +441,49 @@ def test_search_highlights_bold_on_a_terminal() -> None:
     )
 
 
+def test_every_label_search_prints_can_be_looked_up(runner: CliRunner) -> None:
+    """describe "<a label search printed>" describes that entity, or names it among the
+    entities sharing the label, with their types and the CURIE that picks it."""
+    from mxgraph.errors import AmbiguousEntity
+    from mxgraph.resolve import resolve_entity
+    from mxgraph.store import open_store
+
+    code, out, _ = invoke(runner, "search", "border", "--limit", "100", "-f", "json")
+    assert code == 0
+    hits = json.loads(out)["hits"]
+    assert len(hits) > 40
+    store = open_store()
+    ambiguous = []
+    for hit in hits:
+        label, curie = hit["entity"]["label"], hit["entity"]["curie"]
+        try:
+            assert resolve_entity(store, label).curie == curie
+        except AmbiguousEntity as error:
+            types = ", ".join(t["label"] for t in hit["types"])
+            assert f"{label} ({types}, {curie})" in str(error)
+            ambiguous.append((label, curie))
+    assert [curie for _, curie in ambiguous] == ["mxd:border-states", "mxd:fact-border-states"]
+    # As a user sees it: the error line, then the CURIE it gives describes the entity.
+    label, curie = ambiguous[1]
+    code, out, err = invoke(runner, "describe", label)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {label!r} is ambiguous: it names ") and curie in err
+    code, out, _ = invoke(runner, "describe", curie, "-f", "json")
+    assert (code, json.loads(out)["entity"]["curie"]) == (0, curie)
+
+
 def test_search_nothing_found(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "search", "zzzz")
-    assert (code, out) == (0, "Search 'zzzz'\n  0 entities\n")
+    assert (code, out) == (
+        0,
+        "Search 'zzzz'\n  0 entities: no name, alias, description or figure, nor a sentence "
+        "one cites, matches it\n",
+    )
+    code, out, _ = invoke(runner, "search", "fentanyl", "--type", "country")
+    assert out.splitlines()[1] == (
+        "  0 entities: no name, alias, description or figure of country (mx:Country), nor a "
+        "sentence one cites, matches it"
+    )
 
 
 def test_stats_table_and_json(runner: CliRunner) -> None:
@@ -523,8 +563,8 @@ def test_data_options_change_the_answer(runner: CliRunner, tiny_ttl: Path) -> No
         (
             ["describe", "U.S. and Mexican border states"],
             "error: 'U.S. and Mexican border states' is ambiguous: it names U.S. and Mexican "
-            "border states (mxd:border-states), U.S. and Mexican border states "
-            "(mxd:fact-border-states); give the CURIE or IRI of the one you mean",
+            "border states (participant group, mxd:border-states), U.S. and Mexican border "
+            "states (count, mxd:fact-border-states); give the CURIE or IRI of the one you mean",
         ),
         (
             ["describe", "Mexcio"],

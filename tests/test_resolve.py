@@ -87,8 +87,8 @@ def test_ambiguous_name_lists_candidates(store: MxStore) -> None:
         resolve_entity(store, "u.s. and mexican border states")
     assert str(caught.value) == (
         "'u.s. and mexican border states' is ambiguous: it names "
-        "U.S. and Mexican border states (mxd:border-states), "
-        "U.S. and Mexican border states (mxd:fact-border-states); "
+        "U.S. and Mexican border states (participant group, mxd:border-states), "
+        "U.S. and Mexican border states (count, mxd:fact-border-states); "
         "give the CURIE or IRI of the one you mean"
     )
 
@@ -230,3 +230,16 @@ def test_store_side_prefilter_agrees_with_the_whole_index() -> None:
         except MxGraphError as error:
             expected = f"{type(error).__name__}: {error}"
         assert found == expected, name
+
+
+def test_a_long_label_resolves_through_its_start(store: MxStore) -> None:
+    """The store picks candidates by the first letters of a long name (the pattern of a whole
+    75-letter label took Oxigraph seconds to compile); the exact comparison decides."""
+    label = "agencies of the multi-agency Binational Bridges and Border Crossings Group"
+    assert resolve_entity(store, label).curie == "mxd:bridges-group-agencies"
+    assert resolve_entity(store, f"  {label.upper()} ").curie == "mxd:bridges-group-agencies"
+    with pytest.raises(EntityNotFound):
+        resolve_entity(store, label + " of Mexico")
+    assert resolve_entity(store, "topic trans border infectious diseases").curie == (
+        "mxd:topic-trans-border-infectious-diseases"
+    )

@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
-from mxgraph.output import Report, Section, highlighted
+from mxgraph.output import Report, Section, highlighted, readable_number
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
@@ -120,12 +120,12 @@ def named(ref: EntityRef | TermRef) -> str:
 
 
 def number(value: Number) -> str:
-    """A number with thousands separators.
+    """A number with thousands separators (:func:`~mxgraph.output.readable_number`).
 
     >>> number(2800000000), number(1.5)
     ('2,800,000,000', '1.5')
     """
-    return f"{value:,}"
+    return readable_number(value)
 
 
 def citation_line(citation: Citation) -> str:
@@ -404,6 +404,13 @@ def search_report(result: SearchResult) -> Report:
     query, hits, type, limit = result.query, result.hits, result.type, result.limit
     title = f"Search {query!r}" + (f" among {named(type)}" if type else "")
     summary = f"{len(hits)} entit{'y' if len(hits) == 1 else 'ies'}"
+    if not hits:
+        # Say what was read, so an empty answer is not mistaken for a failed search.
+        summary += (
+            ": no name, alias, description or figure"
+            + (f" of {named(type)}" if type else "")
+            + ", nor a sentence one cites, matches it"
+        )
 
     def matched(hit: SearchHit) -> str:
         if hit.sentence is not None:

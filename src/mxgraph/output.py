@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 import pyoxigraph as ox
@@ -121,6 +122,50 @@ def term_label(term: Term | None) -> str:
     return (
         f"<< {term_label(term.subject)} {term_label(term.predicate)} {term_label(term.object)} >>"
     )
+
+
+#: The datatypes of numbers: XSD's decimal, float and double and the integer types.
+NUMERIC_DATATYPES = frozenset(
+    XSD[name]
+    for name in (  # noqa: SIM905
+        "decimal integer float double long int short byte nonNegativeInteger positiveInteger "
+        "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+
+
+def readable_number(value: int | float | Decimal) -> str:
+    """A number with thousands separators, whole numbers without decimals.
+
+    >>> readable_number(2800000000), readable_number(1.5), readable_number(Decimal("2.8E+9"))
+    ('2,800,000,000', '1.5', '2,800,000,000')
+    >>> readable_number(Decimal("1234.50")), readable_number(Decimal("-0.000001"))
+    ('1,234.5', '-0.000001')
+    """
+    if isinstance(value, Decimal):
+        return format(value.normalize(), ",f")
+    return f"{value:,}"
+
+
+def table_label(term: Term | None) -> str:
+    """:func:`term_label` for a table people read: a typed number with thousands separators
+    (``2,000``, ``678,000,000,000``); csv, tsv and json keep the exact lexical form.
+
+    A query's table cannot know that a column is money or in which unit (the
+    result holds numbers, not what they count), so it shows no ``$`` or unit.
+
+    >>> table_label(ox.Literal("678000000000.0", datatype=ox.NamedNode(XSD.decimal)))
+    '678,000,000,000'
+    >>> table_label(ox.Literal("2018", datatype=ox.NamedNode(XSD.gYear)))
+    '2018'
+    """
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC_DATATYPES:
+        try:
+            value = Decimal(term.value.strip())
+        except InvalidOperation:
+            return term.value
+        return readable_number(value) if value.is_finite() else term.value
+    return term_label(term)
 
 
 def render_result(
@@ -258,7 +303,7 @@ def _table(result: SelectResult, deadline: Deadline, color: bool, width: int | N
 
     table = Table(*result.variables, show_lines=False)
     for row in _rows(result, deadline):
-        table.add_row(*(term_label(term) for term in row))
+        table.add_row(*(table_label(term) for term in row))
     buffer = io.StringIO()
     console = Console(
         file=buffer,

@@ -17,7 +17,7 @@ frozen dataclasses; :func:`mxgraph.lookup_format.search_report` renders them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from mxgraph.resolve import (
     add_label,
     best_label,
     entity_condition,
+    entity_types,
     instances_of,
     normalize_name,
     resolve_class,
@@ -188,14 +189,6 @@ def _text_filter(query: str) -> str:
     return f"FILTER({tests})"
 
 
-_TYPES_QUERY = """
-SELECT ?node ?type ?label WHERE {{
-  {values}
-  ?node a ?type .
-  OPTIONAL {{ ?type rdfs:label ?label }}
-}}"""
-
-
 _WORD = re.compile(r"\w+")
 
 
@@ -287,10 +280,10 @@ def search_entities(
     figure is the number searched for > alias prefix > all words (then stems) in
     a label or alias > substring of a label or alias > words, stems or substring
     of a description > a sentence the entity cites (stating the number, holding
-    the words, then the stems); ties by label. ``type``
-    keeps entities of that class. An entity's hit is its best-scoring text
-    (ties: the smaller text). Sentences are read only when the entities' own
-    texts give fewer than ``limit`` hits.
+    the words, then the stems); ties by label. ``type`` keeps entities of that
+    class. An entity's hit is its best-scoring text (ties: the smaller text).
+    Sentences are read only when the entities' own texts give fewer than
+    ``limit`` hits.
 
     On an on-disk store the texts come from its word index
     (:mod:`mxgraph.search_index`, built first when missing or stale);
@@ -326,7 +319,8 @@ def search_entities(
         if len(found) < limit:
             own = {match[0].iri for match in found}
             if index is not None:
-                cited = _indexed_sentence_matches(index, query, figure)
+                wanted = None if class_ref else limit - len(found)
+                cited = _indexed_sentence_matches(index, query, figure, wanted, own)
             else:
                 cited = _scanned_sentence_matches(backend, query, figure)
             check_deadline(backend)
@@ -337,7 +331,7 @@ def search_entities(
             index.close()
     top = found[:limit]
     stating = _stating_sentences(backend, [m[0].iri for m in top if m[2] == "figure"], figure)
-    types = _types(backend, [ref.iri for ref, *_ in top])
+    types = entity_types(backend, [ref.iri for ref, *_ in top])
     hits = []
     for ref, score, field, matched, sentence in top:
         if field == "figure" and ref.iri in stating:
@@ -406,21 +400,19 @@ def _indexed_matches(
     return [(EntityRef.of(h.iri, h.label), h.score, h.field, h.text, "") for h in hits]
 
 
-def _indexed_sentence_matches(index: SearchIndex, query: str, figure: str | None) -> list[_Match]:
+def _indexed_sentence_matches(
+    index: SearchIndex,
+    query: str,
+    figure: str | None,
+    limit: int | None,
+    exclude: Collection[str],
+) -> list[_Match]:
     """The entities citing a matching sentence, ranked, from the word index."""
     rules = SENTENCE_RULES if figure is not None else {"sentence": SENTENCE_RULES["sentence"]}
-    scores = {
-        hit.iri: hit.score
-        for hit in index.search(query, rules, entities_only=False, queries={"figure": figure or ""})
-    }
-    best: dict[str, tuple[int, str, str, str]] = {}
-    labels: dict[str, str | None] = {}
-    for sentence, text, entity, label in index.citing(list(scores)):
-        labels[entity] = label
-        score = scores[sentence]
-        if _better(score, text, sentence, best.get(entity)):
-            best[entity] = (score, "sentence", text, sentence)
-    return _ranked(best, labels)
+    hits = index.citing(
+        query, rules, queries={"figure": figure or ""}, limit=limit, exclude=exclude
+    )
+    return [(EntityRef.of(h.iri, h.label), h.score, "sentence", h.text, h.sentence) for h in hits]
 
 
 def _scanned_matches(backend: SparqlBackend, query: str, figure: str | None) -> list[_Match]:
@@ -503,19 +495,3 @@ def _stating_sentences(
         if known is None or candidate < known:
             found[entity.value] = candidate
     return {entity: (sentence, text) for entity, (_, text, sentence) in found.items()}
-
-
-def _types(backend: SparqlBackend, iris: Sequence[str]) -> dict[str, tuple[TermRef, ...]]:
-    if not iris:
-        return {}
-    sparql = _TYPES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in iris]))
-    labels: dict[str, dict[str, list[ox.Literal]]] = {}
-    for node, type_, label in backend.select(sparql).rows:
-        if isinstance(node, ox.NamedNode) and isinstance(type_, ox.NamedNode):
-            found = labels.setdefault(node.value, {}).setdefault(type_.value, [])
-            if isinstance(label, ox.Literal):
-                found.append(label)
-    return {
-        node: tuple(sorted(TermRef.of(t, best_label(found)) for t, found in by_type.items()))
-        for node, by_type in labels.items()
-    }

@@ -44,13 +44,14 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from mxgraph.namespaces import DCT, MX, OA, RDF, SKOS, XSD, curie
+from mxgraph.namespaces import DCT, MX, OA, RDF, SKOS, curie
+from mxgraph.output import NUMERIC_DATATYPES
 from mxgraph.resolve import best_label, non_entities, normalize_name
 from mxgraph.search_text import figures, literal_figure, query_stems, text_stems
 from mxgraph.store import MxStore
@@ -59,7 +60,7 @@ from mxgraph.store import MxStore
 INDEX_NAME = "mxgraph-search.sqlite"
 
 #: Written into the index; an index of another format is built again.
-FORMAT = "2"
+FORMAT = "3"
 
 #: The fields of the index and the predicate each comes from (sentences: see the module doc).
 FIELDS = {
@@ -78,17 +79,6 @@ FIGURE_PROPERTIES = (
     MX.upperBound,
     MX.exclusiveLowerBound,
     MX.exclusiveUpperBound,
-)
-
-#: The datatypes of numbers (a figure property holding another literal is not a figure:
-#: SPARQL's ``=`` would not compare it with a number either).
-NUMERIC_DATATYPES = frozenset(
-    XSD[name]
-    for name in (  # noqa: SIM905
-        "decimal integer float double long int "
-        "short byte nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger "
-        "unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
 )
 
 #: What a search may ask of a text: the normalized query equals it, starts it, each of its
@@ -135,6 +125,17 @@ CREATE TABLE citations (sentence INTEGER NOT NULL, entity INTEGER NOT NULL);
 
 #: One contentless trigram index per field (rowid: the text's id), created by the build.
 _FTS = "CREATE VIRTUAL TABLE fts_{field} USING fts5(norm, content='', tokenize='trigram')"
+
+
+@dataclass(frozen=True)
+class CitingHit:
+    """An entity found through a sentence it cites: its label, score, the sentence and its text."""
+
+    iri: str
+    label: str
+    score: int
+    sentence: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -338,34 +339,76 @@ class SearchIndex:
             (field,),
         ).fetchall()
 
-    def citing(self, sentences: Sequence[str]) -> list[tuple[str, str, str, str]]:
-        """``(sentence IRI, sentence text, entity IRI, entity label)`` for each entity citing
-        one of ``sentences`` (``mx:citation``), by sentence IRI then entity IRI.
+    def citing(
+        self,
+        query: str,
+        rules: ScoreRules,
+        *,
+        queries: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[CitingHit]:
+        """The entities citing (``mx:citation``) a source sentence that matches ``query``.
+
+        Each sentence scores its best rule (``rules`` and ``queries`` as in
+        :meth:`search`); an entity scores its best cited sentence (ties: the smaller
+        text, then the sentence's IRI), and entities rank by score, then normalized
+        label, then IRI, those of ``exclude`` (IRIs) left out; ``limit`` keeps the first.
 
         >>> import tempfile
-        >>> from mxgraph.namespaces import MXD
         >>> from mxgraph.store import load_into_store, open_store
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     _ = load_into_store([], folder)
         ...     index = open_search_index(open_store(store_dir=folder))
-        ...     [row[2].rsplit("/", 1)[1] for row in index.citing([MXD + "p18s3"])]
-        ['fact-merida-appropriation', 'merida-initiative', 'topic-capacity-building',
-         'topic-equipment', 'topic-training']
+        ...     hits = index.citing("fentanyl", {"sentence": (("words", 15),)})
+        ...     [(hit.iri.rsplit("/", 1)[1], hit.sentence.rsplit("/", 1)[1]) for hit in hits]
+        [('fentanyl', 'p18s5'), ('heroin', 'p18s5'), ('synthetic-drugs', 'p18s5'),
+         ('us-mexico-security-cooperation', 'p18s5')]
         """
-        found: list[tuple[str, str, str, str]] = []
-        unique = sorted(set(sentences))
-        for start in range(0, len(unique), 500):  # SQLite binds at most 999 values
-            part = unique[start : start + 500]
+        connection = self.connection
+        connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS matched (node INTEGER PRIMARY KEY, score INTEGER)"
+        )
+        connection.execute("DELETE FROM matched")
+        for field, kinds in rules.items():
+            asked = (queries or {}).get(field, query)
+            for kind, score in kinds:
+                rows = self._matches(field, kind, asked, entities_only=False)
+                connection.executemany(
+                    "INSERT INTO matched VALUES (?, ?) "
+                    "ON CONFLICT (node) DO UPDATE SET score = max(score, excluded.score)",
+                    ((node, score) for _, node, _, _ in rows),
+                )
+        # The entities, ranked in SQL (a common word matches most sentences of a large
+        # graph); extra rows make up for the excluded ones.
+        wanted = -1 if limit is None else limit + len(exclude)
+        ranked = connection.execute(
+            # CROSS JOIN fixes the order: from the matched sentences, not from every node.
+            "SELECT e.id, e.iri, e.label, max(m.score) AS best FROM matched m "
+            "CROSS JOIN citations c ON c.sentence = m.node "
+            "CROSS JOIN nodes e ON e.id = c.entity AND e.entity = 1 "
+            "GROUP BY e.id ORDER BY best DESC, e.label_key, e.iri LIMIT ?",
+            (wanted,),
+        ).fetchall()
+        chosen = [row for row in ranked if row[1] not in exclude][:limit]
+        sentences: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(chosen), 500):  # SQLite binds at most 999 values
+            part = [row[0] for row in chosen[start : start + 500]]
             marks = ", ".join("?" for _ in part)
-            found += self.connection.execute(
-                "SELECT s.iri, t.text, e.iri, e.label FROM nodes s "
-                "JOIN citations c ON c.sentence = s.id "
-                "JOIN nodes e ON e.id = c.entity AND e.entity = 1 "
-                "JOIN texts t ON t.node = s.id AND t.field = 'sentence' "
-                f"WHERE s.iri IN ({marks})",
+            for entity, _score, text, iri in connection.execute(
+                "SELECT c.entity, m.score, t.text, s.iri FROM citations c "
+                "CROSS JOIN matched m ON m.node = c.sentence "
+                "CROSS JOIN nodes s ON s.id = c.sentence "
+                "CROSS JOIN texts t ON t.node = c.sentence AND t.field = 'sentence' "
+                f"WHERE c.entity IN ({marks}) ORDER BY c.entity, m.score DESC, t.text, s.iri",
                 part,
-            ).fetchall()
-        return sorted(set(found))
+            ):
+                sentences.setdefault(entity, (iri, text))
+        return [
+            CitingHit(iri, label, best, *sentences[node])
+            for node, iri, label, best in chosen
+            if node in sentences
+        ]
 
     def close(self) -> None:
         """Close the index file."""
@@ -542,6 +585,7 @@ def _fill(connection: sqlite3.Connection, store: MxStore) -> None:
         ),
     )
     connection.execute("CREATE INDEX citations_sentence ON citations (sentence)")
+    connection.execute("CREATE INDEX citations_entity ON citations (entity)")
     for field in _ALL_FIELDS:
         connection.execute(_FTS.format(field=field))
         connection.execute(
@@ -549,6 +593,7 @@ def _fill(connection: sqlite3.Connection, store: MxStore) -> None:
             (field,),
         )
     connection.execute("CREATE INDEX texts_norm ON texts (field, norm)")
+    connection.execute("CREATE INDEX texts_node ON texts (node, field)")
 
 
 def _store_texts(store: MxStore) -> Iterator[tuple[str, str, ox.Literal]]:
@@ -591,6 +636,7 @@ def _store_texts(store: MxStore) -> Iterator[tuple[str, str, ox.Literal]]:
                     yield iri, FIGURE_FIELD, ox.Literal(stated)
     for predicate in FIGURE_PROPERTIES:
         for iri, obj in objects(predicate):
+            # Only numbers: SPARQL's = (the scan's test) compares no other literal with one.
             if isinstance(obj, ox.Literal) and obj.datatype.value in NUMERIC_DATATYPES:
                 figure = literal_figure(obj.value)
                 if figure is not None:
