@@ -1,7 +1,7 @@
 """The pages of ``mxgraph serve`` in real headless Chromium: follow links, run queries, draw.
 
-A uvicorn server on 127.0.0.1 serves the bundled graph (as in
-``tests/test_server_pages.py``); Playwright drives Debian's chromium (never a
+``mxgraph serve`` (a real process on 127.0.0.1) serves the bundled graph;
+Playwright drives Debian's chromium (never a
 downloaded browser). Every request the browser makes is recorded: none may go
 to another host, and the console must stay free of errors (a script or style
 the Content-Security-Policy refused would show there). Without chromium or
@@ -21,10 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mxgraph.server.site import ServeConfig, Site
-from mxgraph.store import open_store
-
-from .test_server_pages import start_server
+from .servers import start_mxgraph
 from .test_viz_browser import CHROMIUM, FLAGS, _assert_not_blank, _unavailable
 
 pytestmark = pytest.mark.slow
@@ -33,10 +30,11 @@ SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "serve-entity-pag
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[str]:
-    running = start_server(Site(open_store(), ServeConfig()))
-    yield running.url
-    running.stop()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mxgraph serve`` of the bundled graph (a real process), for the module."""
+    server = start_mxgraph(tmp_path_factory.mktemp("serve"))
+    yield server.base
+    server.stop()
 
 
 @pytest.fixture(scope="module")

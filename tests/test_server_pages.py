@@ -1,7 +1,8 @@
-"""The Linked Data pages of ``mxgraph serve``, fetched over HTTP from a real uvicorn server.
+"""The Linked Data pages of ``mxgraph serve``, fetched over HTTP from a real server.
 
-A uvicorn server on 127.0.0.1 (a free port) serves the pages of the bundled
-graph for the module; httpx fetches them as a browser or an RDF client would.
+``mxgraph serve`` (a real process on 127.0.0.1, a free port) serves the pages of
+the bundled graph for the module, and others with other options for a test;
+httpx fetches them as a browser or an RDF client would.
 Pages are read with the standard library's HTML parser; RDF answers are parsed
 by pyoxigraph and rdflib. Traversal attempts go through ``http.client``, which
 sends a path exactly as written.
@@ -10,16 +11,14 @@ sends a path exactly as written.
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -30,8 +29,10 @@ from mxgraph.namespaces import MX, MXD, SCHEMA, WD
 from mxgraph.query import list_named_queries
 from mxgraph.resources import ontology_files, source_text_path
 from mxgraph.server import pages
-from mxgraph.server.site import CONTENT_SECURITY_POLICY, ServeConfig, Site
+from mxgraph.server.site import CONTENT_SECURITY_POLICY
 from mxgraph.store import MxStore, open_store
+
+from .servers import start_mxgraph
 
 USAID = MXD.usaid
 
@@ -39,61 +40,15 @@ USAID = MXD.usaid
 # --- a real server ------------------------------------------------------------------------
 
 
-def build_test_app(site: Site) -> Any:
-    """The application of ``mxgraph serve`` with the pages mounted after the SPARQL endpoint
-    and the 404 page registered, as :func:`~mxgraph.server.app.build_app` is to do (added
-    here only when it does not already)."""
-    from mxgraph.server.app import build_app
-
-    app = build_app(site, log=None)
-    if not any(getattr(route, "path", "") == "/id/{path:path}" for route in app.routes):
-        app.router.routes.extend(pages.routes(site))
-        app.add_exception_handler(404, pages.not_found_handler(site))
-    return app
-
-
-@dataclass
-class Running:
-    """A uvicorn server in a thread of the test process."""
-
-    url: str
-    server: Any
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def start_server(site: Site) -> Running:
-    """uvicorn serving :func:`build_test_app` on 127.0.0.1, a free port, until stopped."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(build_test_app(site), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    return Running(f"http://127.0.0.1:{port}", server, thread)
-
-
 @contextlib.contextmanager
-def serving(site: Site) -> Iterator[httpx.Client]:
-    """A client of a server of ``site`` started for one test."""
-    running = start_server(site)
+def serving(folder: Path, *options: str) -> Iterator[httpx.Client]:
+    """A client of ``mxgraph serve --port 0 OPTIONS`` (a real process), stopped afterwards."""
+    server = start_mxgraph(folder, *options)
     try:
-        with httpx.Client(base_url=running.url, timeout=30) as client:
-            yield client
+        with httpx.Client(base_url=server.base, timeout=30, headers={"Accept": "text/html"}) as c:
+            yield c
     finally:
-        running.stop()
+        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +57,11 @@ def store() -> MxStore:
 
 
 @pytest.fixture(scope="module")
-def served(store: MxStore) -> Iterator[str]:
-    running = start_server(Site(store, ServeConfig(timeout=30)))
-    yield running.url
-    running.stop()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mxgraph serve`` of the bundled graph, for the module."""
+    server = start_mxgraph(tmp_path_factory.mktemp("serve"))
+    yield server.base
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +148,7 @@ def test_usaid_page_shows_label_types_aliases_wikidata_relations_and_sources(
     assert response.headers["vary"] == "Accept"
     page = read(response)
     assert page.texts["h1"][0] == "U.S. Agency for International Development"
+    assert page.link_to("/id/fact-sheet") == "Fact sheet"  # in every page's header
     assert page.link_to("/ontology#USGovernmentAgency") == "U.S. government agency"
     assert "USAID; United States Agency for International Development" in page.texts["dd"]
     assert page.link_to(str(WD.Q217072)) == "Q217072"
@@ -401,10 +358,9 @@ def test_ontology_page_anchors_and_file(client: httpx.Client) -> None:
 # --- base URL, 404, traversal ---------------------------------------------------------------
 
 
-def test_base_url_makes_iri_links_point_there(store: MxStore) -> None:
-    site = Site(store, ServeConfig(base_url="https://example.org/mx/"))
-    with serving(site) as test_client:
-        page = read(test_client.get("/id/usaid", headers={"Accept": "text/html"}))
+def test_base_url_makes_iri_links_point_there(tmp_path: Path) -> None:
+    with serving(tmp_path, "--base-url", "https://example.org/mx/") as test_client:
+        page = read(test_client.get("/id/usaid"))
     hrefs = page.hrefs()
     assert "https://example.org/mx/id/united-states" in hrefs
     assert "https://example.org/mx/id/fact-sheet#p19s1" in hrefs
@@ -527,12 +483,22 @@ def test_a_named_query_runs_and_links_iris_and_source_sentences(client: httpx.Cl
 
 
 def test_the_query_page_starts_with_the_prefixes_and_an_example(client: httpx.Client) -> None:
-    page = read(client.get("/query"))
+    response = client.get("/query")
+    page = read(response)
     textarea = page.texts["textarea"][0]
-    assert "Every prefix listed above is predeclared" in textarea
+    raw = re.search(r"<textarea[^>]*>(.*?)</textarea>", response.text, re.DOTALL)
+    assert raw is not None
+    lines = html.unescape(raw[1]).splitlines()
+    assert lines[0] == "# These prefixes are predeclared (no PREFIX lines needed):"
+    assert lines[1] == "#   mx: <https://w3id.org/mxgraph/ontology#>"
+    assert "#   mxd: <https://w3id.org/mxgraph/id/>" in lines
     assert "mx:Country" in textarea
     label = page.texts["label"][0]
     assert "mx:, mxd:, org:, schema:" in label
+    # The example runs as it stands.
+    ran = read(client.post("/query", data={"query": html.unescape(raw[1])}))
+    assert ran.texts["th"] == ["country", "organization"]
+    assert ran.link_to("/id/oecd") == "Organization for Economic Cooperation and Development"
 
 
 def test_a_submitted_query_shows_a_results_table_with_links(client: httpx.Client) -> None:
@@ -568,8 +534,8 @@ def test_a_syntax_error_is_400_at_its_line_and_column_with_the_line_marked(
 @pytest.mark.parametrize(
     ("sparql", "status", "message"),
     [
-        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 403, "SERVICE"),
-        ("INSERT DATA { mxd:a mxd:b mxd:c }", 403, "update"),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 400, "SERVICE"),
+        ("INSERT DATA { mxd:a mxd:b mxd:c }", 400, "update"),
         ("   ", 400, "the query is empty"),
     ],
     ids=["service", "update", "empty"],
@@ -583,11 +549,10 @@ def test_refusals_are_4xx_with_a_message(
     assert message in error
 
 
-def test_a_too_large_answer_and_a_timeout_are_messages_not_cut_results(store: MxStore) -> None:
-    small = Site(store, ServeConfig(max_rows=3, timeout=1))
-    with serving(small) as test_client:
+def test_a_too_large_answer_and_a_timeout_are_messages_not_cut_results(tmp_path: Path) -> None:
+    with serving(tmp_path, "--max-rows", "3", "--timeout", "1") as test_client:
         response = test_client.post("/query", data={"query": "SELECT ?c { ?c a mx:Country }"})
-        assert response.status_code == 413
+        assert response.status_code == 422
         assert read(response).texts["p"][0] == (
             "the answer has more than 3 rows (--max-rows 3); add a LIMIT or narrow the query"
         )
@@ -612,23 +577,32 @@ HOSTILE = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix mx: <https://w3id.org/mxgraph/ontology#> .
 mxd:evil skos:prefLabel "<script>alert(1)</script>" ;
-    mx:partOf <javascript:alert(2)> , mxd:good .
+    mx:partOf <javascript:alert(2)> , mxd:good ;
+    <http://schema.org/address> [ <http://schema.org/streetAddress> "1 Main St" ;
+                                  <http://schema.org/geo> [ <http://schema.org/latitude> 19.4 ] ] .
 mxd:good skos:prefLabel "Good \\" onmouseover=\\"x" .
 """
 
 
-def test_labels_are_escaped_and_only_http_links_are_made(tmp_path: Path) -> None:
+def test_labels_are_escaped_only_http_links_are_made_and_blank_nodes_described(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "hostile.ttl"
     path.write_text(HOSTILE, encoding="utf-8")
-    site = Site(open_store([path], bundled=False), ServeConfig())
-    with serving(site) as test_client:
-        response = test_client.get("/id/evil", headers={"Accept": "text/html"})
+    with serving(tmp_path, "--data", str(path), "--no-bundled") as test_client:
+        response = test_client.get("/id/evil")
+        turtle = test_client.get("/id/evil", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     page = read(response)
     assert not any(h.lower().startswith("javascript:") for h in page.hrefs())
     assert page.link_to("/id/good") == 'Good " onmouseover="x'
+    assert "Fact sheet" not in page.texts["a"]  # no fact sheet in this graph
+    # The description holds the blank nodes it points to, nested ones too.
+    triples = {q.triple for q in ox.parse(turtle.content, ox.RdfFormat.TURTLE)}
+    values = {t.object.value for t in triples if isinstance(t.object, ox.Literal)}
+    assert {"1 Main St", "19.4"} <= values
 
 
 def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx.Client) -> None:
@@ -659,3 +633,52 @@ def test_a_kept_page_is_the_page_rendered_first(client: httpx.Client) -> None:
     html = client.get("/id/chile", headers={"Accept": "text/html"})
     turtle = client.get("/id/chile", headers={"Accept": "text/turtle"})
     assert html.content != turtle.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "message"),
+    [
+        ("GET", "/id/%FF", None, "the path is not UTF-8 once percent-decoded"),
+        ("GET", "/search?q=%FF%FE", None, "the query string is not UTF-8 once percent-decoded"),
+        ("GET", "/query?query=%C3", None, "the query string is not UTF-8 once percent-decoded"),
+        ("POST", "/query", b"query=%FF", "the form is not UTF-8 text"),
+    ],
+    ids=["path", "search", "query", "form"],
+)
+def test_bad_percent_encoding_is_400_with_a_message(
+    client: httpx.Client, method: str, path: str, body: bytes | None, message: str
+) -> None:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 400
+    if response.headers["content-type"].startswith("text/plain"):
+        assert response.text == f"error: {message}\n"
+    else:
+        assert message in read(response).texts["p"]
+
+
+def test_a_long_answer_shows_its_first_thousand_rows_and_says_so(client: httpx.Client) -> None:
+    response = client.post("/query", data={"query": "SELECT * { ?s ?p ?o } LIMIT 1500"})
+    assert response.status_code == 200
+    page = read(response)
+    assert (
+        "1,500 rows; the first 1,000 are shown here (/sparql gives the whole answer)"
+        in page.texts["p"]
+    )
+    assert len(page.texts["tr"]) == 1 + 1000  # the header and the rows shown
+
+
+def test_the_readme_shows_what_the_server_answers(client: httpx.Client) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Serve it", 1)[1].split("\n## ", 1)[0]
+    refused = client.get("/id/usaid", headers={"Accept": "image/png"})
+    shown = next(line for line in section.splitlines() if line.startswith("error: cannot give"))
+    assert refused.text == shown + "\n"
+    asked = client.post(
+        "/sparql",
+        data={"query": "ASK { mxd:mexico a mx:Country }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert asked.text.strip() in section.splitlines()
+    assert "![" in section and (Path(__file__).resolve().parent.parent / "docs" /
+                                "serve-entity-page.png").is_file()  # fmt: skip

@@ -36,20 +36,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from mxgraph.errors import MxGraphError, QueryRefused, QuerySyntaxError, QueryTimeout
+from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QuerySyntaxError, QueryTimeout
 from mxgraph.lookup import GraphStats, graph_stats, search_entities
 from mxgraph.lookup_format import amount, arrow, named, number
 from mxgraph.namespaces import MXD, PREFIXES, WD
 from mxgraph.query import NamedQuery, list_named_queries
 from mxgraph.server import pages_rdf, pages_views
+from mxgraph.server.pages_assets import drawing_page, static_files
+from mxgraph.server.pages_cache import PageCache
 from mxgraph.server.site import CONTENT_SECURITY_POLICY, ResultTooLarge, Site
 
 if TYPE_CHECKING:
@@ -65,6 +65,9 @@ PAGE_POLICY = CONTENT_SECURITY_POLICY + "; frame-src 'self'"
 #: The policy of a drawing: the site's, but framed by this server's entity pages.
 DRAWING_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
+#: The source document of the bundled graph, linked from every page's header.
+FACT_SHEET = MXD["fact-sheet"]
+
 #: Longest search text and query text accepted (characters); longer ones get HTTP 413.
 MAX_SEARCH = 200
 MAX_QUERY = 100_000
@@ -72,139 +75,19 @@ MAX_QUERY = 100_000
 _RDF_FORMATS = tuple(f for f in pages_rdf.PAGE_FORMATS if f.syntax is not None)
 
 #: The example the query page starts with.
-EXAMPLE_QUERY = """\
-# Every prefix listed above is predeclared: no PREFIX lines needed.
-# Countries and the international organizations they belong to:
+EXAMPLE_QUERY = (
+    "# These prefixes are predeclared (no PREFIX lines needed):\n"
+    + "".join(f"#   {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
+    + """\
+# Countries and the international organizations they belong to (IRIs link to their pages):
 SELECT ?country ?organization WHERE {
-  ?c a mx:Country ;
-     skos:prefLabel ?country ;
-     mx:memberOf ?o .
-  ?o a mx:InternationalOrganization ;
-     skos:prefLabel ?organization .
+  ?country a mx:Country ;
+           mx:memberOf ?organization .
+  ?organization a mx:InternationalOrganization .
 }
 ORDER BY ?country ?organization
 """
-
-
-# --- static files and the drawing ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaticFile:
-    """A file served under ``/static/``: its bytes and media type."""
-
-    content: bytes
-    media_type: str
-
-
-_MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-
-_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
-_STYLE = re.compile(r"<style>\n?(.*?)</style>", re.DOTALL)
-_SCRIPT = re.compile(r"<script>\n?(.*?)</script>", re.DOTALL)  # the code, not the data block
-
-
-@cache
-def _drawing_parts() -> tuple[str, str]:
-    """The stylesheet and script of ``mxgraph viz``'s HTML drawing, taken out of its page
-    (they are the same for every graph; the graph travels as a JSON data block)."""
-    from mxgraph.viz import VizGraph
-    from mxgraph.viz_html import render_html
-
-    page = render_html(VizGraph("", (), ()), {}, "#fff")
-    styles, scripts = _STYLE.findall(page), _SCRIPT.findall(page)
-    if len(styles) != 1 or len(scripts) != 1 or len(_META_CSP.findall(page)) != 1:
-        raise RuntimeError("the HTML drawing's page no longer has one style and one script")
-    return styles[0], scripts[0]
-
-
-def drawing_page(html: str, back: str, label: str) -> str:
-    """The drawing's page with its style and script as files under ``/static/`` (the site's
-    policy allows no inline code), and a link back to the entity's page."""
-    from markupsafe import escape
-
-    html = _META_CSP.sub("", html, count=1)
-    html = _STYLE.sub('<link rel="stylesheet" href="/static/drawing.css">', html, count=1)
-    html = _SCRIPT.sub(lambda _: '<script src="/static/drawing.js"></script>', html, count=1)
-    link = f'<a href="{escape(back)}" target="_top">← {escape(label)}</a>'
-    nav = f'<nav class="drawing-back">{link}</nav>\n'
-    return html.replace("<header>", nav + "<header>", 1)
-
-
-@cache
-def static_files() -> dict[str, StaticFile]:
-    """Every file ``/static/`` serves, by name: the only names it answers (no path is read
-    from a URL)."""
-    files = {
-        path.name: StaticFile(path.read_bytes(), _MEDIA_TYPES[path.suffix])
-        for path in sorted((_HERE / "static").iterdir())
-        if path.suffix in _MEDIA_TYPES
-    }
-    style, script = _drawing_parts()
-    files["drawing.css"] = StaticFile(style.encode(), _MEDIA_TYPES[".css"])
-    files["drawing.js"] = StaticFile(script.encode(), _MEDIA_TYPES[".js"])
-    return files
-
-
-# --- rendered pages, kept -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Kept:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-
-
-class PageCache:
-    """The last pages rendered (least recently used dropped first), within ``entries`` pages
-    and ``size`` bytes: the graph does not change while it is served, so a page's second
-    request costs no lookup.
-
-    >>> from starlette.responses import HTMLResponse
-    >>> cache = PageCache(entries=1, size=100)
-    >>> cache.put(("a",), HTMLResponse("<p>a</p>"))
-    >>> cache.get(("a",)).body
-    b'<p>a</p>'
-    >>> cache.put(("b",), HTMLResponse("<p>b</p>"))
-    >>> cache.get(("a",)) is None, cache.get(("b",)).body
-    (True, b'<p>b</p>')
-    """
-
-    def __init__(self, entries: int = 1024, size: int = 64 * 1024 * 1024) -> None:
-        import threading
-        from collections import OrderedDict
-
-        self.entries, self.size = entries, size
-        self._kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> Response | None:
-        """A new response equal to the one kept under ``key``, or ``None``."""
-        from starlette.responses import Response
-
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is None:
-                return None
-            self._kept.move_to_end(key)
-        return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
-
-    def put(self, key: tuple[str, ...], response: Response) -> None:
-        """Keep ``response`` (its body must be in memory) under ``key``."""
-        body = bytes(response.body)
-        if len(body) > self.size:
-            return
-        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers)
-        with self._lock:
-            old = self._kept.pop(key, None)
-            self._bytes -= len(old.body) if old else 0
-            self._kept[key] = _Kept(response.status_code, headers, body)
-            self._bytes += len(body)
-            while len(self._kept) > self.entries or self._bytes > self.size:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= len(dropped.body)
+)
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -229,7 +112,6 @@ def _environment(site: Site) -> jinja2.Environment:
         number=number,
         wikidata_id=lambda iri: iri[len(WD) :] if iri.startswith(WD) else iri,
         rdf_formats=_RDF_FORMATS,
-        base_iri=str(MXD),
     )
     return env
 
@@ -261,6 +143,7 @@ class Pages:
         self.env = _environment(site)
         self.queries: dict[str, NamedQuery] = {q.name: q for q in list_named_queries()}
         self._stats: GraphStats | None = None
+        self._fact_sheet: str | None = None  # its page's link, once known to exist
         self.cache = PageCache()
 
     # Rendering (in worker threads) ------------------------------------------------------
@@ -272,9 +155,21 @@ class Pages:
         from starlette.responses import HTMLResponse
 
         context.setdefault("search_text", "")
+        context.setdefault("fact_sheet", self.fact_sheet())
         body = self.env.get_template(template).render(**context)
         headers = {"Content-Security-Policy": policy} if policy else None
         return HTMLResponse(body, status_code=status, headers=headers)
+
+    def fact_sheet(self) -> str:
+        """The link to the fact sheet's page for every page's header; empty when the served
+        graph has no fact sheet (``--no-bundled``)."""
+        if self._fact_sheet is None:
+            try:
+                found = pages_views.node_kind(self.site.backend(), FACT_SHEET) is not None
+            except MxGraphError:
+                return ""  # asked again by the next page
+            self._fact_sheet = self.site.link(FACT_SHEET) if found else ""
+        return self._fact_sheet
 
     def error(self, status: int, heading: str, message: str) -> Response:
         """An error page."""
@@ -341,6 +236,9 @@ class Pages:
 
     async def search(self, request: Request) -> Response:
         """``/search?q=``: entities matching a name, best first; why nothing when nothing."""
+        bad = _bad_encoding(request)
+        if bad:
+            return await self.site.call(self.error, 400, "Bad request", bad)
         text = request.query_params.get("q", "")
         if len(text) > MAX_SEARCH:
             return await self.site.call(
@@ -385,7 +283,7 @@ class Pages:
             try:
                 result = self.site.query(query.sparql)
                 table = pages_views.results_table(self.site.backend(), result)
-            except (QueryTimeout, ResultTooLarge, MxGraphError) as failed:
+            except MxGraphError as failed:
                 error, status = str(failed), _status(failed)
             return self.html("named_query.html", status, query=query, table=table, error=error)
 
@@ -406,13 +304,16 @@ class Pages:
             from urllib.parse import parse_qs
 
             try:
-                form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 return await self.site.call(
                     self.error, 400, "Bad request", "the form is not UTF-8 text"
                 )
             sparql: str | None = form["query"][0] if form.get("query") else None
         else:
+            bad = _bad_encoding(request)
+            if bad:
+                return await self.site.call(self.error, 400, "Bad request", bad)
             sparql = request.query_params.get("query")
         if sparql is not None and len(sparql) > MAX_QUERY:
             return await self.site.call(
@@ -476,6 +377,9 @@ class Pages:
 
     async def node(self, request: Request) -> Response:
         """``/id/...``: an entity, sentence or other node, as a page or as RDF; or a drawing."""
+        bad = _bad_encoding(request)
+        if bad:
+            return _plain(400, bad)
         path = request.path_params["path"]
         if path.endswith("/drawing"):
             return await self.drawing(path.removesuffix("/drawing"))
@@ -591,21 +495,19 @@ _POSITION = re.compile(r"at line (\d+), column (\d+)")
 
 
 def _status(error: MxGraphError) -> int:
-    """The HTTP status of a failed query: the client's fault (4xx) or the server's (5xx)."""
-    if isinstance(error, QuerySyntaxError):
-        return 400
-    if isinstance(error, QueryRefused):
-        return 403
-    if isinstance(error, ResultTooLarge):
-        return 413
-    if isinstance(error, QueryTimeout):
+    """The HTTP status of a failed query, as ``/sparql`` answers it: the server's lack of
+    time or memory is 503, a result past ``--max-rows`` 422, anything else the query's
+    fault (400)."""
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded):
         return 503
-    return 400 if str(error).startswith("the query is empty") else 500
+    if isinstance(error, ResultTooLarge):
+        return 422
+    return 400
 
 
 def _requested_format(request: Request) -> pages_rdf.PageFormat | str:
     """The format asked for by ``?format=`` or ``Accept``, or the message of a 406."""
-    name = request.query_params.get("format")
+    name = request.query_params.get("format") or None
     offered = ", ".join(f.media_type for f in pages_rdf.PAGE_FORMATS)
     if name is not None:
         found = pages_rdf.FORMATS_BY_NAME.get(name.lower())
@@ -618,6 +520,25 @@ def _requested_format(request: Request) -> pages_rdf.PageFormat | str:
     if chosen is None:
         return f"cannot give any of {accept!r}; this page is available as {offered}"
     return chosen
+
+
+def _bad_encoding(request: Request) -> str | None:
+    """Why the request's path or query string is not UTF-8 once percent-decoded, or ``None``.
+
+    (The server decodes them leniently, so a stray ``%FF`` would otherwise become U+FFFD.)
+    """
+    from urllib.parse import parse_qsl, unquote_to_bytes
+
+    raw_path = request.scope.get("raw_path") or b""
+    try:
+        unquote_to_bytes(raw_path).decode("utf-8")
+    except UnicodeDecodeError:
+        return "the path is not UTF-8 once percent-decoded"
+    try:
+        parse_qsl(request.scope.get("query_string", b"").decode("utf-8"), errors="strict")
+    except UnicodeDecodeError:
+        return "the query string is not UTF-8 once percent-decoded"
+    return None
 
 
 def _plain(status: int, message: str) -> Response:

@@ -9,7 +9,8 @@ An entity's description (:func:`description`) is what the graph says about it,
 bounded so that a client can follow links rather than receive the graph:
 
 - every triple with the entity as subject, and every triple with it as object
-  (the links stated toward it, such as a fact's ``mx:about``);
+  (the links stated toward it, such as a fact's ``mx:about``), and the triples of
+  the blank nodes it points to (three levels deep, as a concise bounded description);
 - the labels (``skos:prefLabel``, ``rdfs:label``) of every other node in those triples;
 - each source sentence cited by the entity or stating one of those triples: its
   type, its document, and its quote and position selectors;
@@ -164,11 +165,20 @@ class Description:
         return serialize_triples(self.triples, syntax)
 
 
-# The entity's triples either way, each with the source sentences whose graph holds it.
+# The entity's triples either way, each with the source sentences whose graph holds it,
+# and the triples of the blank nodes it points to (three levels deep), as a concise
+# bounded description has them: a blank node has no page of its own to link to.
 _LINKS_QUERY = """
 SELECT ?s ?p ?o ?g WHERE {{
   {values}
-  {{ ?e ?p ?o BIND(?e AS ?s) }} UNION {{ ?s ?p ?e BIND(?e AS ?o) }}
+  {{ ?e ?p ?o BIND(?e AS ?s) }}
+  UNION {{ ?s ?p ?e BIND(?e AS ?o) }}
+  UNION {{ ?e ?p0 ?s FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{ ?e ?p0 ?b1 FILTER(isBlank(?b1)) ?b1 ?p1 ?s FILTER(isBlank(?s)) ?s ?p ?o }}
+  UNION {{
+    ?e ?p0 ?b1 FILTER(isBlank(?b1)) ?b1 ?p1 ?b2 FILTER(isBlank(?b2))
+    ?b2 ?p2 ?s FILTER(isBlank(?s)) ?s ?p ?o
+  }}
   OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} ?g a mx:SourceSentence }}
 }}"""
 

@@ -79,7 +79,7 @@ class Segment:
     """A piece of a paragraph of a source document: plain text, or a sentence of the graph."""
 
     text: str
-    sentence: str | None = None  # the sentence's local name (its anchor), e.g. p19s1
+    sentence: str | None = None  # the sentence's IRI; its local name is the anchor (p19s1)
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def document_text(backend: SparqlBackend, iri: str) -> tuple[Paragraph, ...]:
     if path is None:
         return ()
     spans = sorted(
-        (start, end, row[1].value.rpartition("/")[2])
+        (start, end, row[1].value)
         for row in rows
         if isinstance(row[1], ox.NamedNode)
         and (start := int_value(row[2])) is not None
@@ -179,7 +179,7 @@ def document_text(backend: SparqlBackend, iri: str) -> tuple[Paragraph, ...]:
 
 def split_text(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[Paragraph, ...]:
     """``text`` as paragraphs (non-blank lines, numbered from 1), each cut at ``spans``
-    (start, end, anchor: code point offsets into ``text``, end exclusive).
+    (start, end, sentence: code point offsets into ``text``, end exclusive).
 
     >>> [[(s.text, s.sentence) for s in p.segments]
     ...  for p in split_text("A b. C d.\\n\\nE.", [(5, 9, "p1s2")])]
@@ -412,6 +412,8 @@ class ResultsTable:
     answer: bool | None = None
     #: Sentence IRI -> its source document IRI, for links that highlight a quote.
     documents: dict[str, str] = field(default_factory=dict)
+    #: How many rows the answer has (``rows`` holds the first :data:`SHOWN_ROWS`).
+    total: int = 0
 
 
 _LABEL_LOOKUP = """
@@ -432,21 +434,34 @@ SELECT ?exact ?sentence WHERE {{
 #: IRIs whose labels a results table looks up (past this many, cells show CURIEs).
 LABELLED_IRIS = 2000
 
+#: Rows a results page shows; the page says when the answer has more (``/sparql`` gives all).
+SHOWN_ROWS = 1000
+
 _SOURCE_SEPARATOR = re.compile(r"\s+\|\s+")
 
 
 def results_table(backend: SparqlBackend, result: QueryResult) -> ResultsTable:
     """A query result as a table whose IRIs show labels and whose ``source`` column (the
-    named queries' sentence texts, several joined by `` | ``) links each quoted sentence."""
+    named queries' sentence texts, several joined by `` | ``) links each quoted sentence;
+    the first :data:`SHOWN_ROWS` rows of it (:attr:`ResultsTable.total` counts them all).
+
+    >>> from mxgraph.backend import LocalBackend
+    >>> from mxgraph.store import open_store
+    >>> table = results_table(LocalBackend(open_store(), None),
+    ...                       SelectResult(("x",), ((ox.NamedNode(MX.Country),),) * 1500))
+    >>> len(table.rows), table.total, table.rows[0][0].text
+    (1000, 1500, 'country')
+    """
     if isinstance(result, SelectResult):
-        columns, raw = result.variables, result.rows
+        columns, every = result.variables, result.rows
         kind = "select"
     elif isinstance(result, GraphResult):
         columns = ("subject", "predicate", "object")
-        raw = tuple((t.subject, t.predicate, t.object) for t in result.triples)
+        every = tuple((t.subject, t.predicate, t.object) for t in result.triples)
         kind = "graph"
     else:
         return ResultsTable((), (), "ask", bool(result))
+    raw = every[:SHOWN_ROWS]
     iris = sorted({term.value for row in raw for term in row if isinstance(term, ox.NamedNode)})[
         :LABELLED_IRIS
     ]
@@ -485,7 +500,7 @@ def results_table(backend: SparqlBackend, result: QueryResult) -> ResultsTable:
             cells.append(Cell(shown.text, shown.iri, shown.note))
         rows.append(tuple(cells))
     documents = sentence_documents(backend, sorted(set(sentences.values())))
-    return ResultsTable(tuple(columns), tuple(rows), kind, None, documents)
+    return ResultsTable(tuple(columns), tuple(rows), kind, None, documents, len(every))
 
 
 # --- the ontology -----------------------------------------------------------------------
