@@ -255,6 +255,27 @@ def test_push_twice_leaves_the_same_count(server: Server, runner: CliRunner) -> 
     assert method in first[1]
 
 
+def test_graph_option_on_mxgraph_serve_is_its_default_graph_uri(
+    mxgraph_with_graph: Server, runner: CliRunner
+) -> None:
+    sentence = "https://w3id.org/mxgraph/id/p19s1"
+    count = "SELECT (COUNT(*) AS ?n) {} {{ ?s ?p ?o }}"
+    local = run_cli(runner, "query", count.format(f"FROM <{sentence}>"), "--format", "csv")
+    remote = run_cli(
+        runner,
+        "query",
+        count.format(""),
+        "--format",
+        "csv",
+        "--endpoint",
+        mxgraph_with_graph.query_url,
+        "--graph",
+        sentence,
+    )
+    assert remote == local
+    assert local[0] == 0 and int(local[1].split()[1]) > 0
+
+
 def test_push_to_mxgraph_serve_is_refused(mxgraph_with_graph: Server, runner: CliRunner) -> None:
     url = mxgraph_with_graph.query_url
     code, out, err = run_cli(runner, "push", "--endpoint", url)

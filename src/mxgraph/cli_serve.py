@@ -9,7 +9,6 @@ on standard error, and stops on Ctrl-C or SIGTERM with exit status 0.
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 import urllib.parse
 from collections.abc import Iterator
@@ -34,6 +33,8 @@ from mxgraph.cli_common import (
 from mxgraph.errors import MxGraphError
 
 if TYPE_CHECKING:
+    import socket
+
     from mxgraph.server.site import Site
 
 app = typer.Typer(cls=MxGraphGroup)
@@ -96,6 +97,8 @@ def bind(host: str, port: int) -> socket.socket:
     mxgraph.errors.MxGraphError: cannot listen on 127.0.0.1 port ...: it is in use (choose ...
     >>> listener.close()
     """
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as error:

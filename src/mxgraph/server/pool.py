@@ -116,7 +116,7 @@ class Ticket:
 class WorkerPool:
     """``size`` worker processes running ``handler``, made by a zygote forked at :meth:`start`.
 
-    ``errors`` maps error class names a handler may raise, beyond those of
+    ``error_classes`` maps the names of error classes a handler may raise, beyond those of
     :mod:`mxgraph.errors`, to their classes, so they cross the process boundary.
     """
 
