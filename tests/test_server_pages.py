@@ -1058,3 +1058,31 @@ def test_a_404_page_runs_one_bounded_search(monkeypatch: pytest.MonkeyPatch) -> 
     ((text, left),) = searches
     assert text == "merida initiative and more words than"
     assert left is not None and left <= pages.NOT_FOUND_SECONDS
+
+
+def test_warming_builds_the_pages_of_labelled_nodes_before_they_are_asked_for(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from mxgraph.server.site import ServeConfig, Site
+
+    path = tmp_path / "small.ttl"
+    path.write_text(
+        "@prefix mxd: <https://w3id.org/mxgraph/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        'mxd:alpha skos:prefLabel "Alpha" ; mx:partOf mxd:beta .\n'
+        'mxd:beta skos:prefLabel "Beta" .\n'
+        "mxd:gamma mx:partOf mxd:beta .\n",  # no label: no page built ahead
+        encoding="utf-8",
+    )
+    handlers = pages.Pages(Site(open_store([path], bundled=False), ServeConfig()))
+    assert asyncio.run(handlers.warm()) == 2
+    kept = handlers.cache.get(("node", "alpha", "html", "../"))
+    assert kept is not None and kept.status_code == 200
+    page = Page(url="http://127.0.0.1/id/alpha")
+    page.feed(bytes(kept.body).decode())
+    assert page.texts["h1"] == ["Alpha"] and page.link_to("/id/beta") == "Beta"
+    assert handlers.cache.get(("node", "gamma", "html", "../")) is None
+    assert asyncio.run(handlers.warm()) == 0  # every page is kept already
