@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -77,9 +78,16 @@ def client(served: str) -> Iterator[httpx.Client]:
 
 @dataclass
 class Page(HTMLParser):
-    """What a test reads from HTML: links with their text, elements' ids and text by tag."""
+    """What a test reads from HTML: links with their text, elements' ids and text by tag.
 
+    Links are read as a browser follows them: resolved against the page's ``url``, and
+    written as a path when they stay on the server (``../id/usaid`` from ``/id/chile`` is
+    ``/id/usaid``); ``raw_links`` keeps the hrefs as written.
+    """
+
+    url: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
+    raw_links: list[str] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)
     scripts: list[dict[str, str | None]] = field(default_factory=list)
@@ -112,7 +120,8 @@ class Page(HTMLParser):
                 gap = " " if name in self._BLOCKS else ""
                 self._open[-1][2].append(gap + "".join(parts) + gap)
             if name == "a" and attrs.get("href") is not None:
-                self.links.append((str(attrs["href"]), text))
+                self.links.append((self.resolve(str(attrs["href"])), text))
+                self.raw_links.append(str(attrs["href"]))
             if attrs.get("id"):
                 self.ids[str(attrs["id"])] = text
             self.texts.setdefault(name, []).append(text)
@@ -122,6 +131,14 @@ class Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open:
             self._open[-1][2].append(data)
+
+    def resolve(self, href: str) -> str:
+        """``href`` as a browser on :attr:`url` reads it: a path when it stays on the server."""
+        if not self.url:
+            return href
+        full = urljoin(self.url, href)
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(self.url))
+        return full[len(origin) :] if full.startswith(origin + "/") else full
 
     def hrefs(self) -> set[str]:
         return {href for href, _ in self.links}
@@ -133,7 +150,7 @@ class Page(HTMLParser):
 
 def read(response: httpx.Response) -> Page:
     assert response.headers["content-type"].startswith("text/html"), response.text[:300]
-    page = Page()
+    page = Page(url=str(response.url))
     page.feed(response.text)
     page.close()
     return page
@@ -175,7 +192,9 @@ def test_usaid_page_shows_label_types_aliases_wikidata_relations_and_sources(
     )  # fmt: skip
     assert "/id/p19s1" in page.hrefs()
     assert "/id/fact-sheet#p19s1" in page.hrefs()
-    assert {"?format=ttl", "?format=jsonld", "?format=nt"} <= page.hrefs()
+    assert {"/id/usaid?format=ttl", "/id/usaid?format=jsonld", "/id/usaid?format=nt"} <= (
+        page.hrefs()
+    )
 
 
 def test_a_relation_link_leads_to_the_other_entity_with_its_sources(
@@ -249,7 +268,8 @@ def test_the_drawing_is_viz_offline_page_with_its_code_as_files(client: httpx.Cl
     assert "frame-ancestors 'self'" in policy and "script-src 'self'" in policy
     page = read(response)
     assert page.styles == 0 and page.style_attributes == 0
-    assert [s.get("src") for s in page.scripts] == [None, "/static/drawing.js"]
+    assert [s.get("src") for s in page.scripts] == [None, "../../static/drawing.js"]
+    assert page.link_to("/id/usaid") == "← U.S. Agency for International Development"
     assert page.scripts[0]["type"] == "application/json"
     data = response.text.split('type="application/json">', 1)[1].split("</script>", 1)[0]
     assert f'"id": "{USAID}"' in data and '"center": true' in data
@@ -321,14 +341,46 @@ def test_rdflib_reads_turtle_and_json_ld(client: httpx.Client) -> None:
         ) in graph
 
 
-@pytest.mark.parametrize(
-    "accept", ["image/png", "text/html;q=0, application/json", "application/sparql-results+json"]
-)
+@pytest.mark.parametrize("accept", ["image/png", "application/sparql-results+json"])
 def test_what_cannot_be_given_is_406(client: httpx.Client, accept: str) -> None:
     response = client.get("/id/usaid", headers={"Accept": accept})
     assert response.status_code == 406
     assert response.text.startswith("error: cannot give any of ")
     assert "text/turtle" in response.text and response.text.count("\n") == 1
+
+
+ACCEPT_CASES = [
+    ("application/*", "application/ld+json"),
+    ("application/json", "application/ld+json"),
+    ("text/html;q=0, application/json", "application/ld+json"),
+    ("application/xml", "application/rdf+xml"),
+    ("text/plain", "application/n-triples"),
+]
+
+
+@pytest.mark.parametrize(("accept", "media_type"), ACCEPT_CASES, ids=[c[0] for c in ACCEPT_CASES])
+def test_an_accept_header_gets_the_format_sparql_gives_for_it(
+    client: httpx.Client, accept: str, media_type: str
+) -> None:
+    response = client.get("/id/usaid", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    assert rdf_format is not None
+    triples = {q.triple for q in ox.parse(response.content, rdf_format)}
+    usaid = ox.NamedNode(USAID)
+    assert ox.Triple(usaid, ox.NamedNode(SCHEMA.sameAs), ox.NamedNode(WD.Q217072)) in triples
+    if "*" not in accept:  # a wildcard is free to be answered in either's first choice
+        # /sparql answers the same media type with the same format.
+        described = client.get(
+            "/sparql", params={"query": "DESCRIBE mxd:usaid"}, headers={"Accept": accept}
+        )
+        assert described.headers["content-type"].split(";")[0] == media_type
+
+
+def test_application_xhtml_is_the_html_page(client: httpx.Client) -> None:
+    response = client.get("/id/usaid", headers={"Accept": "application/xhtml+xml"})
+    assert read(response).texts["h1"][0] == "U.S. Agency for International Development"
 
 
 def test_an_unknown_format_parameter_is_406_naming_the_known_ones(client: httpx.Client) -> None:
@@ -367,8 +419,14 @@ def test_base_url_makes_iri_links_point_there(tmp_path: Path) -> None:
     assert "https://example.org/mx/id/united-states" in hrefs
     assert "https://example.org/mx/id/fact-sheet#p19s1" in hrefs
     assert "https://example.org/mx/ontology#USGovernmentAgency" in hrefs
-    assert not any(h.startswith("/id/") and not h.endswith("/drawing") for h in hrefs)
-    assert "/query" in hrefs  # the server's own pages stay on this server
+    assert page.link_to("https://example.org/mx/ontology") == "Ontology"
+    assert page.link_to("https://example.org/mx/id/fact-sheet") == "Fact sheet"
+    # The server's own pages stay on this server: the drawing, the data formats, the query page.
+    own = {h for h in hrefs if h.startswith("/")}
+    assert own == {
+        "/", "/query", "/id/usaid/drawing",
+        *(f"/id/usaid?format={f}" for f in ("ttl", "jsonld", "nt", "rdf", "trig", "nq")),
+    }  # fmt: skip
 
 
 def test_an_unknown_entity_is_404_with_search_results(client: httpx.Client) -> None:
@@ -443,7 +501,7 @@ def test_home_links_every_named_query_and_shows_the_statistics(
     stats = graph_stats(store)
     assert f"{stats.triples:,}" in page.texts["dd"]
     assert page.texts["ol"][0].startswith("Mexico (")
-    assert 'action="/search" method="get"' in client.get("/").text
+    assert 'action="./search" method="get"' in client.get("/").text
 
 
 def test_search_links_hits_to_pages(client: httpx.Client) -> None:
@@ -620,9 +678,10 @@ def test_pages_have_no_inline_code_and_use_only_this_servers_files(client: httpx
             for url in re.findall(r'(?:src|href)="([^"]*)"', tag):
                 if url == "data:,":  # the empty icon: no /favicon.ico request
                     continue
-                assert url.startswith(("/", "?")) and not url.startswith("//"), (path, tag)
+                # Relative, so that the page works under a proxy's path prefix too.
+                assert not url.startswith("/") and ":" not in url, (path, tag)
                 if tag.startswith("<link"):
-                    assert client.get(url).status_code == 200, url
+                    assert client.get(page.resolve(url)).status_code == 200, url
 
 
 def test_a_kept_page_is_the_page_rendered_first(client: httpx.Client) -> None:
@@ -703,5 +762,334 @@ def test_pages_say_so_when_the_query_processes_are_gone(tmp_path: Path) -> None:
         query = httpx.post(f"{server.base}/query", data={"query": "ASK {}"}, timeout=10)
         assert query.status_code == 503
         assert message in read(query).texts["p"]
+        # Never an error page with status 200: the search, and the home's statistics.
+        search = httpx.get(f"{server.base}/search?q=usaid", headers={"Accept": "text/html"})
+        assert search.status_code == 503
+        assert message in read(search).texts["p"]
+        home = httpx.get(f"{server.base}/", headers={"Accept": "text/html"}, timeout=10)
+        assert home.status_code == 503
+        assert f"The statistics could not be computed: {message}" in read(home).texts["p"]
     finally:
         server.stop()
+
+
+# --- behind a proxy at a path prefix ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def prefix_proxy(prefix: str) -> Iterator[tuple[str, list[str]]]:
+    """A reverse proxy on 127.0.0.1 that serves what ``target[0]`` serves under ``prefix``
+    (as a web server in front of ``mxgraph serve`` would); yields its base URL and the
+    one-element list to put the target's base URL in, once known."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    target: list[str] = []
+
+    class Forward(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if not self.path.startswith(prefix):
+                self.send_error(404, "outside the proxy's prefix")
+                return
+            upstream = httpx.get(
+                target[0] + "/" + self.path[len(prefix) :],
+                headers={"Accept": self.headers.get("Accept", "*/*")},
+                timeout=30,
+            )
+            self.send_response(upstream.status_code)
+            for name in ("content-type", "location"):
+                if name in upstream.headers:
+                    self.send_header(name, upstream.headers[name])
+            self.send_header("Content-Length", str(len(upstream.content)))
+            self.end_headers()
+            self.wfile.write(upstream.content)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{proxy.server_address[1]}{prefix}", target
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+@pytest.mark.slow
+def test_behind_a_proxy_at_a_path_prefix_every_link_stays_under_it(tmp_path: Path) -> None:
+    with prefix_proxy("/mx/") as (base, target):
+        server = start_mxgraph(tmp_path, "--base-url", base)
+        target.append(server.base)
+        try:
+            checked: dict[str, int] = {}
+            kinds: dict[str, int] = {}
+            for path in ("", "id/usaid", "id/usaid/drawing", "id/p19s1", "id/fact-sheet",
+                         "query", "search?q=usaid", "ontology", "queries/embassy",
+                         "id/nowhere"):  # fmt: skip
+                response = httpx.get(base + path, headers={"Accept": "text/html"}, timeout=30)
+                assert response.status_code == (404 if path == "id/nowhere" else 200), path
+                # Every link, stylesheet, script, frame and form of the page, as the browser
+                # resolves it: on this server it is under the prefix; and it answers there
+                # (checked for the first three of each kind: static, id, query, ...).
+                urls = re.findall(r'(?:href|src|action)="([^"]*)"', response.text)
+                for url in sorted({urljoin(str(response.url), html.unescape(u)) for u in urls}):
+                    if url == "data:," or not url.startswith("http://127.0.0.1"):
+                        continue
+                    assert url.startswith(base), (path, url)
+                    page_url = url.split("#")[0]
+                    kind = page_url[len(base) :].split("/")[0].split("?")[0]
+                    if page_url in checked or kinds.get(kind, 0) >= 3:
+                        continue
+                    kinds[kind] = kinds.get(kind, 0) + 1
+                    checked[page_url] = httpx.get(page_url, timeout=30).status_code
+                    assert checked[page_url] == 200, (path, url)
+            assert {base + "static/style.css", base + "static/drawing.js"} <= set(checked)
+            assert {base, base + "ontology", base + "query"} <= set(checked)
+            assert sum(url.startswith(base + "id/") for url in checked) == 3
+        finally:
+            server.stop()
+
+
+# --- what a POST to /query costs the server -------------------------------------------------
+
+
+def _peak_memory_kb(pid: int) -> int:
+    """The process's peak resident memory (VmHWM), in kB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    assert match is not None
+    return int(match[1])
+
+
+def _post_huge(port: int, declared: bool, size: int) -> bytes:
+    """POST ``size`` bytes of form to /query over a raw socket (with a Content-Length, or
+    chunked), writing until the server answers or closes; the server's answer."""
+    import socket
+    import threading
+
+    head = "POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head += "Content-Type: application/x-www-form-urlencoded\r\n"
+    head += f"Content-Length: {size}\r\n\r\n" if declared else "Transfer-Encoding: chunked\r\n\r\n"
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+    chunk = b"query=" + b"%23" * ((1 << 20) // 3)
+
+    def write() -> None:
+        try:
+            connection.sendall(head.encode())
+            sent = 0
+            while sent < size:
+                piece = chunk[: size - sent]
+                if declared:
+                    connection.sendall(piece)
+                else:
+                    connection.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+                sent += len(piece)
+            if not declared:
+                connection.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server answered and closed: the rest is not read
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    answer = b""
+    try:
+        while b"\r\n\r\n" not in answer:
+            data = connection.recv(65536)
+            if not data:
+                break
+            answer += data
+    finally:
+        connection.close()
+        writer.join(30)
+    return answer
+
+
+@pytest.mark.slow
+def test_a_huge_form_is_413_without_the_server_reading_it_into_memory(tmp_path: Path) -> None:
+    server = start_mxgraph(tmp_path)
+    try:
+        pid = server.process.pid
+        httpx.post(f"{server.base}/query", data={"query": "ASK {}"}, timeout=30)
+        before = _peak_memory_kb(pid)
+        for declared in (True, False):
+            answer = _post_huge(server.port, declared, 400 << 20)
+            assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+        grown = _peak_memory_kb(pid) - before
+        # 400 MB were sent twice; at most 16 MiB of one are read (and dropped).
+        assert grown < 40 << 10, f"the server grew by {grown:,} kB"
+        response = httpx.post(f"{server.base}/query", data={"query": "#" * (2 << 20)}, timeout=30)
+        assert response.status_code == 413
+        assert read(response).texts["p"][0] == (
+            "the request body (6,291,462 bytes or more) is larger than the 1,048,576 bytes taken"
+        )
+    finally:
+        server.stop()
+
+
+def test_a_client_leaving_while_it_posts_is_no_error_in_the_log(tmp_path: Path) -> None:
+    import socket
+
+    server = start_mxgraph(tmp_path)
+    try:
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        connection.sendall(
+            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+            b"query=SELECT"
+        )
+        time.sleep(0.3)
+        connection.close()
+        deadline = time.monotonic() + 10
+        assert server.log is not None
+        while "POST /query" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert httpx.get(f"{server.base}/query", timeout=30).status_code == 200
+        log = server.log.read_text()
+        assert "POST /query 499 " in log
+        assert "Traceback" not in log and " 500 " not in log, log[-2000:]
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_abandoned_slow_queries_on_the_query_page_free_their_workers(tmp_path: Path) -> None:
+    import threading
+
+    server = start_mxgraph(tmp_path, "--workers", "2", "--timeout", "20")
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+    def abandon() -> None:
+        with contextlib.suppress(httpx.TimeoutException):
+            httpx.post(f"{server.base}/query", data={"query": slow}, timeout=1)
+
+    try:
+        clients = [threading.Thread(target=abandon) for _ in range(4)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
+        started = time.monotonic()
+        response = httpx.get(
+            f"{server.base}/search",
+            params={"q": "usaid"},
+            headers={"Accept": "text/html"},
+            timeout=30,
+        )
+        waited = time.monotonic() - started
+        assert response.status_code == 200
+        # Each abandoned query's worker is stopped within a poll (0.25 s) of its client
+        # leaving; without that, the search would wait for their 20 s limit.
+        assert waited < 3, f"the search waited {waited:.1f} s"
+        assert server.log is not None
+        deadline = time.monotonic() + 5
+        while server.log.read_text().count("POST /query 499 ") < 4:
+            assert time.monotonic() < deadline, server.log.read_text()[-2000:]
+            time.sleep(0.1)
+    finally:
+        server.stop()
+
+
+# --- statuses of pages that fail ---------------------------------------------------------------
+
+
+def test_a_query_whose_process_dies_is_503(tmp_path: Path) -> None:
+    import threading
+
+    server = start_mxgraph(tmp_path, "--workers", "1", "--max-memory", "4G")
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answers: list[httpx.Response] = []
+    try:
+        pid = server.process.pid
+        (zygote,) = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        (worker,) = map(int, Path(f"/proc/{zygote}/task/{zygote}/children").read_text().split())
+        asking = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(f"{server.base}/query", data={"query": slow}, timeout=30)
+            )
+        )
+        asking.start()
+        time.sleep(1)
+        os.kill(worker, signal.SIGKILL)
+        asking.join(30)
+        (response,) = answers
+        assert response.status_code == 503
+        assert read(response).texts["p"][0] == (
+            "stopped: the query's process died, most likely at the memory limit of 4 GB "
+            "(--max-memory)"
+        )
+    finally:
+        server.stop()
+
+
+def test_a_page_whose_lookups_fail_is_503_whatever_the_failure() -> None:
+    import asyncio
+
+    from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QueryTimeout
+    from mxgraph.server.site import ServeConfig, Site
+
+    handlers = pages.Pages(Site(open_store(bundled=False), ServeConfig()))
+    for error, heading in (
+        (MemoryLimitExceeded("stopped: it needed more than 1 GB of memory"), "Not available"),
+        (MxGraphError("query failed: the evaluating process died"), "Not available"),
+        (QueryTimeout("query stopped after 1 s (--timeout)"), "Too slow"),
+    ):
+
+        def work(error: MxGraphError = error) -> httpx.Response:
+            raise error
+
+        response = asyncio.run(handlers.run(work, "../"))  # type: ignore[arg-type]
+        assert response.status_code == 503
+        page = Page()
+        page.feed(bytes(response.body).decode())
+        assert page.texts["h1"] == [heading] and page.texts["p"][0] == str(error)
+        assert 'href="../static/style.css"' in bytes(response.body).decode()
+
+
+def test_a_404_page_runs_one_bounded_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mxgraph.server.site import ServeConfig, Site
+
+    searches: list[tuple[str, float | None]] = []
+    real = pages.search_entities
+
+    def counted(source: object, text: str, **options: object) -> object:
+        searches.append((text, source.deadline.remaining()))  # type: ignore[attr-defined]
+        return real(source, text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "search_entities", counted)
+    handlers = pages.Pages(Site(open_store(), ServeConfig()))
+    path = "merida-initiative-and-more-words-than-anyone-types"
+    response = handlers.not_found(path, "There is no page.", "../")
+    assert response.status_code == 404
+    ((text, left),) = searches
+    assert text == "merida initiative and more words than"
+    assert left is not None and left <= pages.NOT_FOUND_SECONDS
+
+
+def test_warming_builds_the_pages_of_labelled_nodes_before_they_are_asked_for(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from mxgraph.server.site import ServeConfig, Site
+
+    path = tmp_path / "small.ttl"
+    path.write_text(
+        "@prefix mxd: <https://w3id.org/mxgraph/id/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix mx: <https://w3id.org/mxgraph/ontology#> .\n"
+        'mxd:alpha skos:prefLabel "Alpha" ; mx:partOf mxd:beta .\n'
+        'mxd:beta skos:prefLabel "Beta" .\n'
+        "mxd:gamma mx:partOf mxd:beta .\n",  # no label: no page built ahead
+        encoding="utf-8",
+    )
+    handlers = pages.Pages(Site(open_store([path], bundled=False), ServeConfig()))
+    assert asyncio.run(handlers.warm()) == 2
+    kept = handlers.cache.get(("node", "alpha", "html", "../"))
+    assert kept is not None and kept.status_code == 200
+    page = Page(url="http://127.0.0.1/id/alpha")
+    page.feed(bytes(kept.body).decode())
+    assert page.texts["h1"] == ["Alpha"] and page.link_to("/id/beta") == "Beta"
+    assert handlers.cache.get(("node", "gamma", "html", "../")) is None
+    assert asyncio.run(handlers.warm()) == 0  # every page is kept already

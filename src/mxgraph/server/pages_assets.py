@@ -8,8 +8,9 @@ as a JSON data block, which no policy runs.
 
 >>> sorted(static_files())
 ['drawing.css', 'drawing.js', 'style.css']
->>> "<script>" in drawing_page(_sample(), "/id/usaid", "USAID")
-False
+>>> page = drawing_page(_sample(), "../../id/usaid", "USAID", "../../")
+>>> "<script>" in page, '<script src="../../static/drawing.js">' in page
+(False, True)
 """
 
 from __future__ import annotations
@@ -51,14 +52,16 @@ def _drawing_parts() -> tuple[str, str]:
     return styles[0], scripts[0]
 
 
-def drawing_page(html: str, back: str, label: str) -> str:
+def drawing_page(html: str, back: str, label: str, root: str = "/") -> str:
     """The drawing's page with its style and script as files under ``/static/`` (the site's
-    policy allows no inline code), and a link back to the entity's page."""
+    policy allows no inline code), and a link ``back`` to the entity's page; ``root`` is
+    the way from the drawing's URL to the server's root (the pages link relatively)."""
     from markupsafe import escape
 
     html = _META_CSP.sub("", html, count=1)
-    html = _STYLE.sub('<link rel="stylesheet" href="/static/drawing.css">', html, count=1)
-    html = _SCRIPT.sub(lambda _: '<script src="/static/drawing.js"></script>', html, count=1)
+    static = escape(root + "static/")
+    html = _STYLE.sub(f'<link rel="stylesheet" href="{static}drawing.css">', html, count=1)
+    html = _SCRIPT.sub(lambda _: f'<script src="{static}drawing.js"></script>', html, count=1)
     link = f'<a href="{escape(back)}" target="_top">← {escape(label)}</a>'
     nav = f'<nav class="drawing-back">{link}</nav>\n'
     return html.replace("<header>", nav + "<header>", 1)

@@ -40,6 +40,8 @@ from mxgraph.backend import SparqlBackend, values_block
 from mxgraph.namespaces import MX, RDFS, SKOS
 from mxgraph.output import serialize_dataset, serialize_triples
 from mxgraph.rdf_formats import RdfSyntax
+from mxgraph.server.site import GraphFormat
+from mxgraph.server.sparql import GRAPH_TYPES, parse_accept
 
 
 @dataclass(frozen=True)
@@ -61,46 +63,27 @@ class PageFormat:
         return self.media_type + ("; charset=utf-8" if self.media_type.startswith("text/") else "")
 
 
+def _rdf(name: str, label: str, graph_format: GraphFormat, syntax: RdfSyntax) -> PageFormat:
+    """A page's RDF format, taking the media types that select it from ``/sparql``'s table
+    (:data:`~mxgraph.server.sparql.GRAPH_TYPES`), so both answer one ``Accept`` alike."""
+    accepts = tuple(media for media, found in GRAPH_TYPES if found is graph_format)
+    return PageFormat(name, label, graph_format.value, accepts, syntax)
+
+
 HTML = PageFormat("html", "HTML", "text/html", ("text/html", "application/xhtml+xml"), None)
 
 #: Every representation, the server's preference first (HTML for browsers and ``*/*``).
 PAGE_FORMATS: tuple[PageFormat, ...] = (
     HTML,
-    PageFormat("ttl", "Turtle", "text/turtle", ("text/turtle", "application/x-turtle"),
-               RdfSyntax.TURTLE),
-    PageFormat("jsonld", "JSON-LD", "application/ld+json", ("application/ld+json",),
-               RdfSyntax.JSONLD),
-    PageFormat("nt", "N-Triples", "application/n-triples", ("application/n-triples",),
-               RdfSyntax.NT),
-    PageFormat("rdf", "RDF/XML", "application/rdf+xml", ("application/rdf+xml",), RdfSyntax.XML),
-    PageFormat("trig", "TriG", "application/trig", ("application/trig",), RdfSyntax.TRIG),
-    PageFormat("nq", "N-Quads", "application/n-quads", ("application/n-quads",), RdfSyntax.NQ),
-)  # fmt: skip
+    _rdf("ttl", "Turtle", GraphFormat.TURTLE, RdfSyntax.TURTLE),
+    _rdf("jsonld", "JSON-LD", GraphFormat.JSONLD, RdfSyntax.JSONLD),
+    _rdf("nt", "N-Triples", GraphFormat.NT, RdfSyntax.NT),
+    _rdf("rdf", "RDF/XML", GraphFormat.XML, RdfSyntax.XML),
+    _rdf("trig", "TriG", GraphFormat.TRIG, RdfSyntax.TRIG),
+    _rdf("nq", "N-Quads", GraphFormat.NQ, RdfSyntax.NQ),
+)
 
 FORMATS_BY_NAME = {f.name: f for f in PAGE_FORMATS}
-
-
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """The media ranges of an ``Accept`` header with their quality (malformed ``q``: 0).
-
-    >>> parse_accept("text/html;q=0.5, */*;q=0.1, application/ld+json")
-    [('text/html', 0.5), ('*/*', 0.1), ('application/ld+json', 1.0)]
-    """
-    ranges = []
-    for part in header.split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = min(1.0, max(0.0, float(value)))
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
-    return ranges
 
 
 def negotiate(
@@ -109,8 +92,15 @@ def negotiate(
     """The format to send for ``accept``: the highest quality, then the most specific
     match, then the server's order; ``None`` when the client accepts none of ``formats``.
 
+    The header is read by ``/sparql``'s parser (:func:`~mxgraph.server.sparql.parse_accept`).
+    A wildcard (``application/*``, ``*/*``) matches the media type a format is sent as,
+    not its other names: ``application/*`` gets JSON-LD, not HTML (which
+    ``application/xhtml+xml`` names too).
+
     >>> negotiate(None).name, negotiate("*/*").name, negotiate("text/*;q=0.5").name
     ('html', 'html', 'html')
+    >>> negotiate("application/*").name, negotiate("application/json").name
+    ('jsonld', 'jsonld')
     >>> negotiate("application/n-triples, text/html;q=0.1").name
     'nt'
     >>> negotiate("text/html;q=0") is None
@@ -124,7 +114,7 @@ def negotiate(
     chosen: PageFormat | None = None
     for order, fmt in enumerate(offered):
         for media_type in fmt.accepts:
-            match = _match(media_type, ranges)
+            match = _match(media_type, ranges, wildcards=media_type == fmt.media_type)
             if match is None or match[0] <= 0:
                 continue
             key = (match[0], match[1], -order)
@@ -133,16 +123,19 @@ def negotiate(
     return chosen
 
 
-def _match(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, int] | None:
-    """The quality the most specific range matching ``media_type`` gives, and how specific."""
+def _match(
+    media_type: str, ranges: list[tuple[str, float]], *, wildcards: bool
+) -> tuple[float, int] | None:
+    """The quality the most specific range matching ``media_type`` gives, and how specific
+    (``wildcards``: whether ``type/*`` and ``*/*`` may match it)."""
     main = media_type.split("/")[0]
     found: tuple[int, float] | None = None
     for media, quality in ranges:
         if media == media_type:
             specificity = 2
-        elif media == f"{main}/*":
+        elif wildcards and media == f"{main}/*":
             specificity = 1
-        elif media == "*/*":
+        elif wildcards and media == "*/*":
             specificity = 0
         else:
             continue
