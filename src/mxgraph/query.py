@@ -15,7 +15,6 @@ AskResult(value=True)
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -307,6 +306,8 @@ def _unknown_form(sparql: str) -> QuerySyntaxError | None:
         return None
     line = sparql.count("\n", 0, offset) + 1
     column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    import difflib
+
     close = difflib.get_close_matches(word[0].upper(), sorted(_FORMS), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]}?" if close else ""
     return QuerySyntaxError(
