@@ -65,6 +65,70 @@ Neighbors of Chile (mxd:chile) within 1 step
 └───────┴───────┴───────────────────┴──────────────────┴──────────────────────┘
 """
 
+SEARCH_2_8_BILLION = """\
+Search '2.8 billion'
+  5 entities
+┏━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┓
+┃ score ┃ entity                                                     ┃ curie                         ┃ type          ┃ field    ┃ matched   ┃
+┡━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━┩
+│ 80    │ U.S. appropriations under the Merida Initiative, 2008–2018 │ mxd:fact-merida-appropriation │ appropriation │ figure   │ mxd:p18s3 │
+│ 18    │ capacity building support                                  │ mxd:topic-capacity-building   │ topic         │ sentence │ mxd:p18s3 │
+│ 18    │ equipment                                                  │ mxd:topic-equipment           │ topic         │ sentence │ mxd:p18s3 │
+│ 18    │ Merida Initiative                                          │ mxd:merida-initiative         │ initiative    │ sentence │ mxd:p18s3 │
+│ 18    │ training                                                   │ mxd:topic-training            │ topic         │ sentence │ mxd:p18s3 │
+└───────┴────────────────────────────────────────────────────────────┴───────────────────────────────┴───────────────┴──────────┴───────────┘
+
+Sentences
+  mxd:p18s3 "From 2008-2018, the United States has appropriated «$2.8 billion» in equipment, training and capacity building support under the Merida Initiative."
+"""  # noqa: E501
+
+SEARCH_678_BILLION = """\
+Search '678 billion'
+  1 entity
+┏━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┓
+┃ score ┃ entity                                                ┃ curie                       ┃ type        ┃ field  ┃ matched   ┃
+┡━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━┩
+│ 80    │ Two-way U.S.–Mexico trade in goods and services, 2018 │ mxd:fact-two-way-trade-2018 │ trade value │ figure │ mxd:p05s2 │
+└───────┴───────────────────────────────────────────────────────┴─────────────────────────────┴─────────────┴────────┴───────────┘
+
+Sentences
+  mxd:p05s2 "In 2018, two-way trade in goods and services totaled «$678 billion»."
+"""  # noqa: E501
+
+SEARCH_CROSSINGS_PER_DAY = """\
+Search 'crossings per day'
+  6 entities
+┏━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┓
+┃ score ┃ entity                             ┃ curie                           ┃ type                   ┃ field    ┃ matched   ┃
+┡━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━┩
+│ 57    │ Legal border crossings each day    │ mxd:fact-daily-border-crossings │ count                  │ label    │           │
+│ 12    │ commercial ties                    │ mxd:topic-commercial-ties       │ topic                  │ sentence │ mxd:p03s4 │
+│ 12    │ cultural ties                      │ mxd:topic-cultural-ties         │ topic                  │ sentence │ mxd:p03s4 │
+│ 12    │ educational ties                   │ mxd:topic-educational-ties      │ topic                  │ sentence │ mxd:p03s4 │
+│ 12    │ Two-way U.S.–Mexico trade each day │ mxd:fact-daily-two-way-trade    │ trade value            │ sentence │ mxd:p03s4 │
+│ 12    │ U.S.–Mexico relations              │ mxd:us-mexico-relations         │ bilateral relationship │ sentence │ mxd:p03s4 │
+└───────┴────────────────────────────────────┴─────────────────────────────────┴────────────────────────┴──────────┴───────────┘
+
+Sentences
+  mxd:p03s4 "It encompasses extensive commercial, cultural, and educational ties, with some 1.7 billion dollars of two-way trade and hundreds of thousands of legal border «crossings» each «day»."
+"""  # noqa: E501
+
+SEARCH_FENTANYL = """\
+Search 'fentanyl'
+  4 entities
+┏━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ score ┃ entity                                        ┃ curie                              ┃ type        ┃ field       ┃ matched                                                     ┃
+┡━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ 100   │ fentanyl                                      │ mxd:fentanyl                       │ drug        │ label       │                                                             │
+│ 30    │ U.S.–Mexico cooperation against illicit drugs │ mxd:us-mexico-security-cooperation │ cooperation │ description │ Our cooperation with Mexico, never more vital in the fight… │
+│ 15    │ heroin                                        │ mxd:heroin                         │ drug        │ sentence    │ mxd:p18s5                                                   │
+│ 15    │ synthetic drugs                               │ mxd:synthetic-drugs                │ drug        │ sentence    │ mxd:p18s5                                                   │
+└───────┴───────────────────────────────────────────────┴────────────────────────────────────┴─────────────┴─────────────┴─────────────────────────────────────────────────────────────┘
+
+Sentences
+  mxd:p18s5 "Our cooperation with Mexico has never been more vital in the fight to combat the deadly threat of illicit «fentanyl», heroin, and synthetic drugs."
+"""  # noqa: E501
+
 #: Each command with arguments that succeed, for checks common to all of them.
 COMMANDS = [
     ["describe", "USAID"],
@@ -285,15 +349,28 @@ def test_search_table_and_json(runner: CliRunner) -> None:
     code, out, err = invoke(runner, "search", "merida")
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[:2] == ["Search 'merida'", "  4 entities"]
+    assert lines[:2] == ["Search 'merida'", "  20 entities"]
     assert lines[5].startswith("│ 95    │ Merida Initiative ")
     assert "│ mxd:merida-initiative " in lines[5]
+    # After the entities' own names and descriptions, those citing a sentence on Merida.
+    assert lines[9].startswith("│ 15    │ capacity building support ")
+    assert lines[9].endswith(
+        " │ sentence    │ mxd:p18s3                                                    │"
+    )
+    assert lines[lines.index("Sentences") + 1] == (
+        '  mxd:p18s3 "From 2008-2018, the United States has appropriated $2.8 billion in '
+        'equipment, training and capacity building support under the «Merida» Initiative."'
+    )
     code, out, _ = invoke(runner, "search", "merida", "--limit", "2", "-f", "json")
     document = json.loads(out)
     assert (document["query"], document["type"], document["limit"]) == ("merida", None, 2)
     assert [(h["entity"]["curie"], h["score"], h["field"]) for h in document["hits"]] == [
         ("mxd:merida-initiative", 95, "alias"),
         ("mxd:fact-merida-appropriation", 60, "label"),
+    ]
+    assert [(h["sentence"], h["spans"]) for h in document["hits"]] == [
+        (None, [[0, 6]]),
+        (None, [[30, 36]]),
     ]
 
 
@@ -302,7 +379,89 @@ def test_search_by_type(runner: CliRunner) -> None:
     assert code == 0
     document = json.loads(out)
     assert document["type"]["curie"] == "mx:Country"
-    assert [h["entity"]["curie"] for h in document["hits"]] == ["mxd:mexico"]
+    assert [(h["entity"]["curie"], h["field"]) for h in document["hits"][:3]] == [
+        ("mxd:mexico", "label"),
+        ("mxd:canada", "sentence"),  # "Mexico is the United States’ second-largest export..."
+        ("mxd:chile", "sentence"),
+    ]
+    assert {h["field"] for h in document["hits"][1:]} == {"sentence"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.8 billion", SEARCH_2_8_BILLION),
+        ("678 billion", SEARCH_678_BILLION),
+        ("crossings per day", SEARCH_CROSSINGS_PER_DAY),
+        ("fentanyl", SEARCH_FENTANYL),
+    ],
+)
+def test_search_finds_facts_figures_and_sentences(
+    runner: CliRunner, text: str, expected: str
+) -> None:
+    """The issue's examples: the fact or entity first, the cited sentence with «the match»."""
+    code, out, err = invoke(runner, "search", text)
+    assert (code, err) == (0, "")
+    assert out == expected
+
+
+@pytest.mark.parametrize("text", ["$2.8 billion", "2,800,000,000", "2800000000", "2.8 Billion"])
+def test_search_matches_a_number_by_value(runner: CliRunner, text: str) -> None:
+    code, out, _ = invoke(runner, "search", text)
+    assert code == 0
+    title, rest = out.split("\n", 1)
+    assert title == f"Search {text!r}"
+    assert rest == SEARCH_2_8_BILLION.split("\n", 1)[1]
+
+
+def test_search_json_gives_the_sentence_and_the_match_offsets(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "search", "2.8 billion", "--limit", "1", "-f", "json")
+    assert code == 0
+    (hit,) = json.loads(out)["hits"]
+    assert (hit["field"], hit["score"], hit["sentence"]["curie"]) == (
+        "figure",
+        80,
+        "mxd:p18s3",
+    )
+    assert [hit["matched"][start:end] for start, end in hit["spans"]] == ["$2.8 billion"]
+    assert hit["spans"] == [[51, 63]]
+
+
+def test_search_highlights_bold_on_a_terminal() -> None:
+    from mxgraph.lookup_format import search_report
+    from mxgraph.output import render_report
+    from mxgraph.search import search_entities
+    from mxgraph.store import open_store
+
+    report = search_report(search_entities(open_store(), "678 billion"))
+    shown = render_report(report, ReportFormat.TABLE, color=True).decode()
+    assert shown.splitlines()[-1] == (
+        '  mxd:p05s2 "In 2018, two-way trade in goods and services totaled '
+        '\x1b[1m$678 billion\x1b[0m."'
+    )
+
+
+def test_every_label_search_prints_can_be_looked_up(runner: CliRunner) -> None:
+    """describe "<a label search printed>" describes that entity, or names it among the
+    entities sharing the label, with their types and the CURIE that picks it."""
+    code, out, _ = invoke(runner, "search", "border", "--limit", "100", "-f", "json")
+    assert code == 0
+    hits = json.loads(out)["hits"]
+    assert len(hits) > 40
+    ambiguous = 0
+    for hit in hits:
+        label, curie = hit["entity"]["label"], hit["entity"]["curie"]
+        code, out, err = invoke(runner, "describe", label, "-f", "json")
+        if code == 0:
+            assert json.loads(out)["entity"]["curie"] == curie
+            continue
+        ambiguous += 1
+        assert err.startswith(f"error: {label!r} is ambiguous: it names ")
+        types = ", ".join(t["label"] for t in hit["types"])
+        assert f"{label} ({types}, {curie})" in err
+        code, out, _ = invoke(runner, "describe", curie, "-f", "json")
+        assert (code, json.loads(out)["entity"]["curie"]) == (0, curie)
+    assert ambiguous == 2  # the border-states group and its count fact
 
 
 def test_search_nothing_found(runner: CliRunner) -> None:
@@ -387,8 +546,8 @@ def test_data_options_change_the_answer(runner: CliRunner, tiny_ttl: Path) -> No
         (
             ["describe", "U.S. and Mexican border states"],
             "error: 'U.S. and Mexican border states' is ambiguous: it names U.S. and Mexican "
-            "border states (mxd:border-states), U.S. and Mexican border states "
-            "(mxd:fact-border-states); give the CURIE or IRI of the one you mean",
+            "border states (participant group, mxd:border-states), U.S. and Mexican border "
+            "states (count, mxd:fact-border-states); give the CURIE or IRI of the one you mean",
         ),
         (
             ["describe", "Mexcio"],

@@ -118,3 +118,60 @@ def test_an_ill_typed_literal_is_reported_not_a_traceback(
     assert result.exit_code == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "1 malformed xsd:integer" in result.stdout + result.stderr
+
+
+def test_validate_stops_at_the_timeout_with_one_error_line() -> None:
+    result = runner.invoke(app, ["validate", "--timeout", "0.3"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: validation stopped after 0.3 s (--timeout); give it more time with "
+        "--timeout SECONDS, or --timeout 0 for no limit\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["-1", "nan"])
+def test_validate_timeout_must_be_seconds(value: str) -> None:
+    result = runner.invoke(app, ["validate", "--timeout", value])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "is not a number of seconds from 0 (no limit)" in result.stderr
+
+
+def test_a_validation_stopped_at_the_timeout_leaves_no_java_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HermiT's Java, started by the child through owlready2, dies with the child."""
+    import os
+    import subprocess
+    import time
+
+    import mxgraph.validate
+    from mxgraph.cli_validate import validate_within
+    from mxgraph.deadline import Deadline
+    from mxgraph.errors import QueryTimeout
+    from mxgraph.store import open_store
+
+    pid_file = tmp_path / "pid"
+
+    def slow_validation(store: object, *, reasoner: bool) -> object:
+        from owlready2 import reasoning  # type: ignore[import-untyped]
+
+        # As owlready2 starts Java: its keyword arguments; a long sleep stands in for HermiT.
+        sleeper = subprocess.Popen(["sleep", "60"], **reasoning._subprocess_kargs)
+        pid_file.write_text(str(sleeper.pid))
+        sleeper.wait()
+        raise AssertionError("not reached: the child is killed first")
+
+    monkeypatch.setattr(mxgraph.validate, "validate_store", slow_validation)
+    with pytest.raises(QueryTimeout, match=r"^validation stopped after 1 s \(--timeout\)"):
+        validate_within(open_store(), reasoner=True, deadline=Deadline.start(1))
+    sleeper = int(pid_file.read_text())
+    for _ in range(50):
+        try:
+            os.kill(sleeper, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(sleeper, 9)
+        pytest.fail("the Java stand-in outlived the validation")

@@ -7,19 +7,16 @@ from pathlib import Path
 import pytest
 
 from mxgraph.backend import LocalBackend
+from mxgraph.describe import describe_entity
+from mxgraph.direction import Direction
 from mxgraph.errors import AmbiguousEntity, EntityNotFound, MxGraphError
-from mxgraph.lookup import (
-    SCORES,
-    Direction,
-    describe_entity,
-    graph_stats,
-    match_score,
-    neighbors,
-    search_entities,
-)
 from mxgraph.lookup_format import amount
-from mxgraph.resolve import load_entity_index
+from mxgraph.neighbors import neighbors
+from mxgraph.resolve import load_entity_index, normalize_name
 from mxgraph.resources import source_text_path
+from mxgraph.search import SCORES, match_score, search_entities
+from mxgraph.search_text import stems_match
+from mxgraph.stats import graph_stats
 from mxgraph.store import MxStore, open_store
 
 from .test_resolve import HOSTILE_NAMES
@@ -231,12 +228,20 @@ def test_neighbors_hostile_relation_and_class(store: MxStore, name: str) -> None
 
 def test_search_ranks_label_prefix_words_and_descriptions(store: MxStore) -> None:
     found = search_entities(store, "merida")
-    assert [(h.entity.curie, h.score, h.field) for h in found.hits] == [
+    assert [(h.entity.curie, h.score, h.field) for h in found.hits[:4]] == [
         ("mxd:merida-initiative", 95, "alias"),
         ("mxd:fact-merida-appropriation", 60, "label"),
         ("mxd:usaid-merida-programs", 60, "label"),
         ("mxd:mexican-institutions-capacity", 30, "description"),
     ]
+    # Then entities citing a sentence that names the Merida Initiative, by label.
+    cited = found.hits[4:]
+    assert len(cited) == 16
+    assert {(h.score, h.field) for h in cited} == {(SCORES["sentence words"], "sentence")}
+    assert all(h.sentence is not None and "Merida" in h.matched for h in cited)
+    assert [h.entity.label.casefold() for h in cited] == sorted(
+        h.entity.label.casefold() for h in cited
+    )
 
 
 @pytest.mark.parametrize("text", ["Mérida", "MERIDA", "  merida "])
@@ -254,7 +259,8 @@ def test_search_exact_label_and_alias(store: MxStore) -> None:
 
 def test_search_type_and_limit(store: MxStore) -> None:
     found = search_entities(store, "mexico", type="country")
-    assert [h.entity.curie for h in found.hits] == ["mxd:mexico"]
+    assert [h.entity.curie for h in found.hits if h.field != "sentence"] == ["mxd:mexico"]
+    assert found.hits[0].entity.curie == "mxd:mexico"  # the other countries: by sentence
     assert found.type is not None and found.type.curie == "mx:Country"
     assert len(search_entities(store, "border", limit=3).hits) == 3
     agencies = search_entities(store, "agency", type="government agency").hits
@@ -275,7 +281,12 @@ HOSTILE_WORD_MATCHES = {
 @pytest.mark.parametrize("text", HOSTILE_NAMES)
 def test_search_hostile_text_finds_nothing_extra(store: MxStore, text: str) -> None:
     hits = search_entities(store, text).hits
-    assert [h.entity.curie for h in hits] == HOSTILE_WORD_MATCHES.get(text, [])
+    own = [h.entity.curie for h in hits if h.field != "sentence"]
+    assert own == HOSTILE_WORD_MATCHES.get(text, [])
+    # A sentence is found by the words of the text, never by its quotes or braces.
+    cited = [h for h in hits if h.field == "sentence"]
+    assert all(stems_match(normalize_name(text), normalize_name(h.matched)) for h in cited)
+    assert bool(cited) == (text in HOSTILE_WORD_MATCHES)
 
 
 def test_search_errors(store: MxStore) -> None:
@@ -368,6 +379,26 @@ def test_package_exports_lookups_lazily() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_each_lookup_module_imports_only_its_own_lookup() -> None:
+    """describe, neighbors, search and stats each live in their own module; the old
+    mxgraph.lookup re-exports them for library users."""
+    import subprocess
+    import sys
+
+    import mxgraph.lookup
+
+    lookups = ("mxgraph.describe", "mxgraph.neighbors", "mxgraph.search", "mxgraph.stats")
+    for module in lookups:
+        code = (
+            f"import sys, {module}; "
+            f"print(sorted(m for m in {lookups!r} + ('mxgraph.lookup',) if m in sys.modules))"
+        )
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.stdout.strip() == str([module])
+    assert mxgraph.lookup.describe_entity is describe_entity
+    assert mxgraph.lookup.graph_stats is graph_stats
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -379,8 +410,8 @@ def test_search_prefilter_changes_no_answer(
     store: MxStore, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The store drops texts lacking a searched word; the hits are those of a full scan."""
-    import mxgraph.lookup
+    import mxgraph.search
 
     filtered = search_entities(store, text, limit=50)
-    monkeypatch.setattr(mxgraph.lookup, "_text_filter", lambda query: "")
+    monkeypatch.setattr(mxgraph.search, "_text_filter", lambda query: "")
     assert filtered == search_entities(store, text, limit=50)

@@ -31,13 +31,13 @@ LABELS = (
 
 EXPECTED = {
     OutputFormat.TABLE: (
-        "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓\n"
-        "┃ c                           ┃ label         ┃ pop       ┃\n"
-        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩\n"
-        "│ <http://example.org/mexico> │ Mexico        │ 126000000 │\n"
-        "│ <http://example.org/mexico> │ México        │ 126000000 │\n"
-        "│ <http://example.org/usa>    │ United States │           │\n"
-        "└─────────────────────────────┴───────────────┴───────────┘\n"
+        "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┓\n"
+        "┃ c                           ┃ label         ┃ pop         ┃\n"
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━┩\n"
+        "│ <http://example.org/mexico> │ Mexico        │ 126,000,000 │\n"
+        "│ <http://example.org/mexico> │ México        │ 126,000,000 │\n"
+        "│ <http://example.org/usa>    │ United States │             │\n"
+        "└─────────────────────────────┴───────────────┴─────────────┘\n"
     ),
     OutputFormat.CSV: (
         "c,label,pop\r\n"
@@ -175,8 +175,8 @@ def test_table_is_plain_unless_coloured() -> None:
 
 
 def test_report_tables_fit_the_terminal_width() -> None:
-    from mxgraph.lookup import neighbors
     from mxgraph.lookup_format import neighbors_report
+    from mxgraph.neighbors import neighbors
     from mxgraph.output import ReportFormat, render_report
     from mxgraph.store import open_store
 
@@ -187,3 +187,30 @@ def test_report_tables_fit_the_terminal_width() -> None:
     table = [line for line in narrow.splitlines() if line[:1] in "┏┃┡│└"]
     assert len(table) > 12 and max(len(line) for line in table) <= 80
     assert "Ambassador's" in narrow and "Preservation" in narrow  # wrapped, not cut
+
+
+def test_query_tables_show_big_numbers_with_separators_and_other_formats_keep_them_exact() -> None:
+    """(#10) ``query -n border-facts``: 2,000 miles and 15,000,000 people in the table; the
+    W3C formats keep the lexical values (2000, 15000000)."""
+    from typer.testing import CliRunner
+
+    from mxgraph.cli import app
+
+    runner = CliRunner()
+    sparql = (
+        "SELECT ?fact ?value WHERE { VALUES ?fact { mxd:fact-border-length "
+        "mxd:fact-border-region-population mxd:fact-ports-of-entry } ?fact mx:value ?value } "
+        "ORDER BY ?value"
+    )
+    table = runner.invoke(app, ["query", sparql])
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[3:6] == [
+        "│ mxd:fact-ports-of-entry           │ 55         │",
+        "│ mxd:fact-border-length            │ 2,000      │",
+        "│ mxd:fact-border-region-population │ 15,000,000 │",
+    ]
+    for fmt, expected in (("csv", "15000000"), ("tsv", '"15000000"^^'), ("json", '"15000000"')):
+        shown = runner.invoke(app, ["query", sparql, "-f", fmt]).stdout
+        assert expected in shown and "15,000,000" not in shown
+    money = runner.invoke(app, ["query", "-n", "dollar-figures"]).stdout
+    assert "│ 678,000,000,000 │ USD " in money  # no $: the table cannot know the column is money

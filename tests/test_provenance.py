@@ -229,7 +229,8 @@ def test_export_keeps_the_sources_in_dataset_formats(store: MxStore, syntax: Rdf
 
 @pytest.mark.parametrize("name", ["Mexico", "USAID", "Merida Initiative", "IBWC", "SUSI"])
 def test_every_relation_a_lookup_shows_has_its_sources(store: MxStore, name: str) -> None:
-    from mxgraph.lookup import describe_entity, neighbors
+    from mxgraph.describe import describe_entity
+    from mxgraph.neighbors import neighbors
 
     description = describe_entity(store, name)
     assert description.relations

@@ -87,8 +87,8 @@ def test_ambiguous_name_lists_candidates(store: MxStore) -> None:
         resolve_entity(store, "u.s. and mexican border states")
     assert str(caught.value) == (
         "'u.s. and mexican border states' is ambiguous: it names "
-        "U.S. and Mexican border states (mxd:border-states), "
-        "U.S. and Mexican border states (mxd:fact-border-states); "
+        "U.S. and Mexican border states (participant group, mxd:border-states), "
+        "U.S. and Mexican border states (count, mxd:fact-border-states); "
         "give the CURIE or IRI of the one you mean"
     )
 

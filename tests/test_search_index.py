@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mxgraph.backend import LocalBackend
-from mxgraph.lookup import SEARCH_RULES, search_entities
+from mxgraph.search import SEARCH_RULES, search_entities
 from mxgraph.search_index import (
     INDEX_NAME,
     build_search_index,
@@ -48,6 +48,18 @@ QUERIES = [
     "sentence",
     "zzzz",
     'x" OR "y',
+    # Sentences, stems and figures (#10): the bundled graph's and the generated ones.
+    "fentanyl",
+    "crossings per day",
+    "2.8 billion",
+    "$678 billion",
+    "2,000",
+    "50",
+    "50.0",
+    "benchmarks",
+    "synthetic benchmark",
+    "sentence 3",
+    "the of",
 ]
 
 
@@ -71,7 +83,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[MxStore, MxStor
 
 def _answers(store: MxStore, text: str, **options: object) -> list[tuple[object, ...]]:
     result = search_entities(LocalBackend(store, timeout=None), text, **options)  # type: ignore[arg-type]
-    return [(h.entity, h.score, h.field, h.matched, h.types) for h in result.hits]
+    return [
+        (h.entity, h.score, h.field, h.matched, h.types, h.sentence, h.spans) for h in result.hits
+    ]
 
 
 def test_load_builds_the_index(generated: tuple[MxStore, MxStore]) -> None:
@@ -88,6 +102,37 @@ def test_index_answers_as_the_scan(
 ) -> None:
     disk, memory = generated
     assert _answers(disk, text, limit=limit) == _answers(memory, text, limit=limit)
+
+
+def test_index_answers_as_the_scan_for_a_generated_figure(
+    generated: tuple[MxStore, MxStore],
+) -> None:
+    """A trade value of the generated graph, written as a reader would: found by value."""
+    disk, memory = generated
+    rows = memory.oxigraph.query(
+        "SELECT ?v WHERE { <https://w3id.org/mxgraph/id/syn-fact-7-0> "
+        "<https://w3id.org/mxgraph/ontology#value> ?v }"
+    )
+    value = int(float(next(iter(rows))["v"].value))
+    for text in (str(value), f"{value:,}", f"${value:,}", f"{value / 10**6} million"):
+        found = _answers(disk, text, limit=20)
+        assert found == _answers(memory, text, limit=20)
+        assert [h[:3] for h in found if h[2] == "figure"] == [
+            (found[0][0], 80, "figure")
+        ] and found[0][0].curie == "mxd:syn-fact-7-0"
+
+
+def test_sentences_and_figures_are_found_on_both_paths(
+    generated: tuple[MxStore, MxStore],
+) -> None:
+    disk, memory = generated
+    for store in (disk, memory):
+        hits = search_entities(LocalBackend(store, timeout=None), "synthetic benchmarks").hits
+        # Every generated entity cites a sentence "Sentence k about ..., for the synthetic
+        # benchmark.": found by stem, through the sentence.
+        assert len(hits) == 20 and {h.field for h in hits} == {"sentence"}
+        assert all(h.sentence is not None for h in hits)
+        assert all([h.matched[a:b] for a, b in h.spans] == ["synthetic", "benchmark"] for h in hits)
 
 
 @pytest.mark.parametrize("text", ["Trade Agreement", "alta", "1", "u.s."])

@@ -187,3 +187,16 @@ def test_html_is_self_contained(mexico: VizGraph) -> None:
             assert forbidden not in remaining
     hostile = render(HOSTILE, VizFormat.HTML).decode()
     assert "<b>&amp; tags</b>" not in hostile
+
+
+def test_html_page_renderer_does_not_import_the_collector() -> None:
+    """viz imports viz_html (to render) and both import the model from viz_graph: no cycle."""
+    import sys
+
+    code = "import sys, mxgraph.viz_html; print('mxgraph.viz' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    import mxgraph.viz
+    import mxgraph.viz_graph
+
+    assert mxgraph.viz.VizGraph is mxgraph.viz_graph.VizGraph

@@ -1,7 +1,7 @@
 """Lookup commands: ``describe``, ``neighbors``, ``path``, ``search`` and ``stats``.
 
 Each command opens the store the shared data options describe, calls one
-library function (:mod:`mxgraph.lookup`, :mod:`mxgraph.paths`) through a
+library function (the module named after it, or :mod:`mxgraph.paths`) through a
 :class:`~mxgraph.backend.LocalBackend` bounded by ``--timeout``, and prints
 the result with :func:`mxgraph.output.render_report`: readable sections
 (``--format table``, the default) or a JSON document (``--format json``,
@@ -124,7 +124,7 @@ def describe(
     "value", "lower_bound", "upper_bound", "unit", "currency", "qualifier_text", "time",
     "sources", ...}], "sources": [{"sentence", "quote", "start", "end"}]}.
     """
-    from mxgraph.lookup import describe_entity
+    from mxgraph.describe import describe_entity
     from mxgraph.lookup_format import describe_report
 
     backend = _backend(
@@ -185,8 +185,8 @@ def neighbors(
     JSON: {"entity", "depth", "direction", "relation", "type", "neighbors":
     [{"depth", "from", "direction", "relation", "entity", "sources"}]}.
     """
-    from mxgraph.lookup import neighbors as find_neighbors
     from mxgraph.lookup_format import neighbors_report
+    from mxgraph.neighbors import neighbors as find_neighbors
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
@@ -309,17 +309,24 @@ def search(
     user: UserOption = None,
     infer: InferOption = False,
 ) -> None:
-    """Entities whose labels, aliases or descriptions match TEXT, best first, with scores.
+    """Entities whose names, descriptions, figures or cited sentences match TEXT, best first.
 
-    Case and accents do not matter. Scores: exact label 100, exact alias 95, label prefix 90,
-    alias prefix 70, all words in a label 60 (alias 55),
-    part of a label 50 (alias 45), words of a description 30, part of one 20.
+    Case and accents do not matter; words also match by stem (crossings ~ crossing; per,
+    each, of, the... are left out) and a number by value (2.8 billion = $2.8 billion =
+    2,800,000,000). Scores: exact label 100, exact alias 95, label prefix 90, a fact whose
+    value is the number 80 (field figure), alias prefix 70, all words in a label 60 (by
+    stem 57; alias 55, 52), part of a label 50 (alias 45), a description 30, 27 or 20, and
+    an entity citing a sentence that states the number 18, holds the words 15 or their
+    stems 12 (field sentence). Sentences are read when the names give fewer than --limit
+    entities. The sentences of figure and sentence hits are listed after the table, the
+    match marked «like this» (bold on a terminal).
 
     JSON: {"query", "type", "limit", "hits": [{"entity", "score", "field",
-    "matched", "types"}]}.
+    "matched", "types", "sentence", "spans": [[start, end]]}]}; spans are character
+    offsets in matched.
     """
-    from mxgraph.lookup import search_entities
     from mxgraph.lookup_format import search_report
+    from mxgraph.search import search_entities
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
@@ -352,8 +359,8 @@ def stats(
     "relations": [{"relation", "uses"}], "top_by_degree": [{"entity", "degree",
     "pagerank"}], "top_by_pagerank": [...]}.
     """
-    from mxgraph.lookup import graph_stats
     from mxgraph.lookup_format import stats_report
+    from mxgraph.stats import graph_stats
 
     backend = _backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer

@@ -1,6 +1,8 @@
 """``mxgraph validate``: SHACL shapes, closed vocabulary and consistency over the graph.
 
-Exit status 0 when everything conforms, 1 with a report otherwise. With
+Exit status 0 when everything conforms, 1 with a report otherwise; the work
+(pyshacl, and HermiT in Java) runs in a child process stopped at ``--timeout``
+(Java with it). With
 ``--format json`` the report is ``{"conforms": bool, "triples": int,
 "violations": [{"focus", "path", "value", "constraint", "message",
 "severity"}], "undeclared_terms": [{"term", "uses"}], "consistency":
@@ -10,6 +12,8 @@ Exit status 0 when everything conforms, 1 with a report otherwise. With
 from __future__ import annotations
 
 import json
+import os
+import pickle
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -18,17 +22,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mxgraph.cli_common import (
+    DEFAULT_TIMEOUT,
     DataFormatOption,
     DataOption,
     MxGraphGroup,
     NoBundledOption,
     StoreOption,
+    TimeoutOption,
     emit_bytes,
     open_store_from_options,
+    start_deadline,
 )
-from mxgraph.errors import ValidationFailed
+from mxgraph.errors import QueryTimeout, ValidationFailed
 
 if TYPE_CHECKING:
+    from mxgraph.deadline import Deadline
+    from mxgraph.store import MxStore
     from mxgraph.validate import ValidationReport
 
 app = typer.Typer(cls=MxGraphGroup)
@@ -77,6 +86,45 @@ def render_report(report: ValidationReport, fmt: ReportFormat) -> str:
     return "\n".join(lines) + "\n"
 
 
+def validate_within(store: MxStore, *, reasoner: bool, deadline: Deadline) -> ValidationReport:
+    """:func:`~mxgraph.validate.validate_store` in a child process killed at ``deadline``.
+
+    HermiT runs in a Java process started by the child; it is made to die with the
+    child, so a validation stopped at the limit leaves nothing running.
+    """
+    from mxgraph.deadline import run_in_child
+    from mxgraph.validate import validate_store
+
+    def work() -> bytes:
+        if reasoner and deadline.at is not None:
+            _java_dies_with_this_process()
+        return pickle.dumps(validate_store(store, reasoner=reasoner))
+
+    try:
+        answer = run_in_child(work, deadline)
+    except QueryTimeout:
+        raise QueryTimeout(
+            f"validation stopped after {deadline.seconds:g} s (--timeout); "
+            "give it more time with --timeout SECONDS, or --timeout 0 for no limit"
+        ) from None
+    # Our own child's bytes, written just above: safe to unpickle.
+    report: ValidationReport = pickle.loads(answer)
+    return report
+
+
+def _java_dies_with_this_process() -> None:  # pragma: no cover - runs in the child
+    """Have the kernel kill the Java process owlready2 starts when this process dies (Linux):
+    a child killed at the time limit would otherwise leave HermiT running."""
+    from owlready2 import reasoning  # type: ignore[import-untyped]
+
+    from mxgraph.sandbox import die_with_parent
+
+    me = os.getpid()
+    options = getattr(reasoning, "_subprocess_kargs", None)
+    if isinstance(options, dict):
+        options["preexec_fn"] = lambda: die_with_parent(me)
+
+
 @app.command()
 def validate(
     files: Annotated[
@@ -100,13 +148,13 @@ def validate(
             "vocabularies are consistent, with no unsatisfiable class (needs Java; about 1.5 s).",
         ),
     ] = True,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
 ) -> None:
     """Check the graph against the SHACL shapes, the declared vocabulary and, with HermiT,
     for consistency (exit 1 if not)."""
+    deadline = start_deadline(timeout)
     graph = open_store_from_options([*(files or ()), *(data or ())], data_format, no_bundled, store)
-    from mxgraph.validate import validate_store
-
-    report = validate_store(graph, reasoner=reasoner)
+    report = validate_within(graph, reasoner=reasoner, deadline=deadline)
     emit_bytes(render_report(report, fmt).encode(), None)
     if not report.conforms:
         inconsistent = report.consistency is not None and not report.consistency.ok

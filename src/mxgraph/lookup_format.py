@@ -1,6 +1,7 @@
 """How lookup results are shown: readable sections and stable JSON documents.
 
-Each builder turns a result of :mod:`mxgraph.lookup` or :mod:`mxgraph.paths`
+Each builder turns a result of a lookup (:mod:`mxgraph.describe`, :mod:`mxgraph.neighbors`,
+:mod:`mxgraph.search`, :mod:`mxgraph.stats`) or of :mod:`mxgraph.paths`
 into a :class:`~mxgraph.output.Report`, which :func:`mxgraph.output.render_report`
 prints as text (``--format table``) or JSON (``--format json``).
 
@@ -58,7 +59,12 @@ every sentence that mentions it or states one of its relations. A fact's
 
     {"query": str, "type": ref|null, "limit": int,
      "hits": [{"entity": ref, "score": int,
-               "field": "label"|"alias"|"description", "matched": str, "types": [ref]}]}
+               "field": "label"|"alias"|"description"|"figure"|"sentence",
+               "matched": str, "types": [ref], "sentence": ref|null,
+               "spans": [[start, end]]}]}
+
+(``matched`` is the sentence's text for figure and sentence hits; ``spans`` are the
+character offsets in ``matched`` of what matched.)
 
 ``stats``::
 
@@ -72,22 +78,20 @@ every sentence that mentions it or states one of its relations. A fact's
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
-from mxgraph.lookup import (
-    Centrality,
-    EntityDescription,
-    GraphStats,
-    Neighborhood,
-    Number,
-    QuantitativeFact,
-    SearchResult,
-)
 from mxgraph.namespaces import WD
-from mxgraph.output import Report, Section
+from mxgraph.output import Report, Section, highlighted, readable_number
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
+
+if TYPE_CHECKING:  # each report's lookup module is imported by the command that runs it
+    from mxgraph.describe import EntityDescription, Number, QuantitativeFact
+    from mxgraph.neighbors import Neighborhood
+    from mxgraph.search import SearchHit, SearchResult
+    from mxgraph.stats import Centrality, GraphStats
 
 
 def arrow(direction: Direction, relation: TermRef, two_way: bool = False) -> str:
@@ -116,12 +120,12 @@ def named(ref: EntityRef | TermRef) -> str:
 
 
 def number(value: Number) -> str:
-    """A number with thousands separators.
+    """A number with thousands separators (:func:`~mxgraph.output.readable_number`).
 
     >>> number(2800000000), number(1.5)
     ('2,800,000,000', '1.5')
     """
-    return f"{value:,}"
+    return readable_number(value)
 
 
 def citation_line(citation: Citation) -> str:
@@ -197,7 +201,7 @@ def amount(fact: QuantitativeFact) -> str | None:
     (exact figures are in the JSON).
 
     >>> from mxgraph.store import open_store
-    >>> from mxgraph.lookup import describe_entity
+    >>> from mxgraph.describe import describe_entity
     >>> facts = describe_entity(open_store(), "mxd:us-mexico-border").facts
     >>> [amount(f) for f in facts]  # doctest: +NORMALIZE_WHITESPACE
     ['55 ports of entry', '100,000 to under 1,000,000 border crossings per day (hundreds of
@@ -391,10 +395,23 @@ def _path_lines(path: Path, sources: bool) -> list[str]:
 
 
 def search_report(result: SearchResult) -> Report:
-    """Sections for ``mxgraph search`` and its JSON document."""
+    """Sections for ``mxgraph search`` and its JSON document.
+
+    A hit found by a figure or a sentence shows the sentence's id in the table;
+    the sentences follow, each once, with what matched highlighted
+    (:func:`~mxgraph.output.highlighted`: bold on a terminal, ``«…»`` elsewhere).
+    """
     query, hits, type, limit = result.query, result.hits, result.type, result.limit
     title = f"Search {query!r}" + (f" among {named(type)}" if type else "")
     summary = f"{len(hits)} entit{'y' if len(hits) == 1 else 'ies'}"
+
+    def matched(hit: SearchHit) -> str:
+        if hit.sentence is not None:
+            return hit.sentence.curie
+        if hit.field == "label":
+            return ""
+        return textwrap.shorten(hit.matched, 60, placeholder="…")
+
     rows = tuple(
         (
             str(h.score),
@@ -402,7 +419,7 @@ def search_report(result: SearchResult) -> Report:
             h.entity.curie,
             ", ".join(t.label for t in h.types),
             h.field,
-            "" if h.field == "label" else textwrap.shorten(h.matched, 60, placeholder="…"),
+            matched(h),
         )
         for h in hits
     )
@@ -412,13 +429,20 @@ def search_report(result: SearchResult) -> Report:
         columns=("score", "entity", "curie", "type", "field", "matched") if rows else (),
         rows=rows,
     )
+    sentences: dict[str, str] = {}
+    for hit in hits:
+        if hit.sentence is not None and hit.sentence.curie not in sentences:
+            quote = highlighted(hit.matched, hit.spans)
+            sentences[hit.sentence.curie] = f'{hit.sentence.curie} "{quote}"'
     document = {
         "query": query,
         "type": type.to_json() if type else None,
         "limit": limit,
         "hits": [h.to_json() for h in hits],
     }
-    return Report((section,), document)
+    if not sentences:
+        return Report((section,), document)
+    return Report((section, Section("Sentences", lines=tuple(sentences.values()))), document)
 
 
 # --- stats ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 import pyoxigraph as ox
@@ -121,6 +122,50 @@ def term_label(term: Term | None) -> str:
     return (
         f"<< {term_label(term.subject)} {term_label(term.predicate)} {term_label(term.object)} >>"
     )
+
+
+#: The datatypes of numbers: XSD's decimal, float and double and the integer types.
+NUMERIC_DATATYPES = frozenset(
+    XSD[name]
+    for name in (  # noqa: SIM905
+        "decimal integer float double long int short byte nonNegativeInteger positiveInteger "
+        "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+
+
+def readable_number(value: int | float | Decimal) -> str:
+    """A number with thousands separators, whole numbers without decimals.
+
+    >>> readable_number(2800000000), readable_number(1.5), readable_number(Decimal("2.8E+9"))
+    ('2,800,000,000', '1.5', '2,800,000,000')
+    >>> readable_number(Decimal("1234.50")), readable_number(Decimal("-0.000001"))
+    ('1,234.5', '-0.000001')
+    """
+    if isinstance(value, Decimal):
+        return format(value.normalize(), ",f")
+    return f"{value:,}"
+
+
+def table_label(term: Term | None) -> str:
+    """:func:`term_label` for a table people read: a typed number with thousands separators
+    (``2,000``, ``678,000,000,000``); csv, tsv and json keep the exact lexical form.
+
+    A query's table cannot know that a column is money or in which unit (the
+    result holds numbers, not what they count), so it shows no ``$`` or unit.
+
+    >>> table_label(ox.Literal("678000000000.0", datatype=ox.NamedNode(XSD.decimal)))
+    '678,000,000,000'
+    >>> table_label(ox.Literal("2018", datatype=ox.NamedNode(XSD.gYear)))
+    '2018'
+    """
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC_DATATYPES:
+        try:
+            value = Decimal(term.value.strip())
+        except InvalidOperation:
+            return term.value
+        return readable_number(value) if value.is_finite() else term.value
+    return term_label(term)
 
 
 def render_result(
@@ -258,7 +303,7 @@ def _table(result: SelectResult, deadline: Deadline, color: bool, width: int | N
 
     table = Table(*result.variables, show_lines=False)
     for row in _rows(result, deadline):
-        table.add_row(*(term_label(term) for term in row))
+        table.add_row(*(table_label(term) for term in row))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -441,6 +486,34 @@ class ReportFormat(str, Enum):
     JSON = "json"
 
 
+#: Marks around a highlighted part of a report's line (see :func:`highlighted`).
+_MARK_START, _MARK_END = "\x02", "\x03"
+
+#: How a highlighted part shows: bold on a terminal, between guillemets elsewhere.
+HIGHLIGHT_TERMINAL = ("\x1b[1m", "\x1b[0m")
+HIGHLIGHT_PLAIN = ("«", "»")
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with its ``(start, end)`` spans marked, for a :class:`Section`'s lines or fields:
+    :func:`render_report` shows them bold on a terminal and ``«…»`` elsewhere.
+
+    >>> line = highlighted("appropriated $2.8 billion in equipment", [(13, 25)])
+    >>> print(render_report(Report((Section(lines=(line,)),), None), ReportFormat.TABLE).decode())
+    appropriated «$2.8 billion» in equipment
+    <BLANKLINE>
+    """
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        if start < done or end <= start:
+            continue  # overlapping or empty: the earlier span stands
+        parts += [text[done:start], _MARK_START, text[start:end], _MARK_END]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class Section:
     """A titled part of a report: ``key: value`` fields, then lines, then a table."""
@@ -489,7 +562,9 @@ def _section_text(section: Section, color: bool, width: int | None) -> str:
     lines += [f"{indent}{line}" for line in section.lines]
     if section.columns:
         lines += _drawn_table(section.columns, section.rows, color, width)
-    return "".join(f"{line}\n" for line in lines)
+    start, end = HIGHLIGHT_TERMINAL if color else HIGHLIGHT_PLAIN
+    text = "".join(f"{line}\n" for line in lines)
+    return text.replace(_MARK_START, start).replace(_MARK_END, end)
 
 
 def _drawn_table(

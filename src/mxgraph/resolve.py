@@ -187,6 +187,117 @@ def best_label(labels: Iterable[ox.Literal]) -> str | None:
     return ranked[0].value if ranked else None
 
 
+def add_label(table: dict[str, list[ox.Literal]], iri: str, label: Term | None) -> None:
+    """Add ``label`` (when it is a literal not yet there) to ``iri``'s labels in ``table``.
+
+    >>> table: dict[str, list[ox.Literal]] = {}
+    >>> add_label(table, "http://ex.org/a", ox.Literal("A"))
+    >>> add_label(table, "http://ex.org/a", ox.Literal("A"))
+    >>> add_label(table, "http://ex.org/b", None)
+    >>> {iri: [lit.value for lit in labels] for iri, labels in table.items()}
+    {'http://ex.org/a': ['A'], 'http://ex.org/b': []}
+    """
+    found = table.setdefault(iri, [])
+    if isinstance(label, ox.Literal) and label not in found:
+        found.append(label)
+
+
+# The class's subclasses first, then the nodes of those types: the subclass path joined
+# with the bound nodes (as ``?node a/rdfs:subClassOf* ?class``, or inside FILTER EXISTS)
+# made Virtuoso 7.2 drop rows when two or more nodes were bound.
+_SUBCLASSES_QUERY = "SELECT ?sub ?class WHERE { ?sub rdfs:subClassOf+ ?class }"
+
+_TYPED_QUERY = """
+SELECT ?node WHERE {{
+  {nodes}
+  {types}
+  ?node a ?type .
+}}"""
+
+
+def instances_of(backend: SparqlBackend, iris: Iterable[str], class_ref: TermRef) -> set[str]:
+    """Which of ``iris`` are instances of the class (or of its subclasses).
+
+    >>> from mxgraph.backend import LocalBackend
+    >>> from mxgraph.store import open_store
+    >>> backend = LocalBackend(open_store())
+    >>> country = resolve_class(backend, "country")
+    >>> sorted(instances_of(backend, [MXD + "mexico", MXD + "merida-initiative"], country))
+    ['https://w3id.org/mxgraph/id/mexico']
+    """
+    unique = set(iris)
+    if not unique:
+        return set()
+    rows = backend.select(_SUBCLASSES_QUERY, {"class": ox.NamedNode(class_ref.iri)}).rows
+    classes = {class_ref.iri} | {sub.value for sub, _ in rows if isinstance(sub, ox.NamedNode)}
+    sparql = _TYPED_QUERY.format(
+        nodes=values_block("node", [ox.NamedNode(i) for i in sorted(unique)]),
+        types=values_block("type", [ox.NamedNode(i) for i in sorted(classes)]),
+    )
+    return {node.value for (node,) in backend.select(sparql).rows if isinstance(node, ox.NamedNode)}
+
+
+class AmbiguousName(AmbiguousEntity):
+    """A name several entities have: the message lists them, with their types when given.
+
+    >>> a, b = (EntityRef.of(f"https://w3id.org/mxgraph/id/{x}", "A") for x in "ab")
+    >>> print(AmbiguousName("A", (a, b), {a.iri: (TermRef.of(MX.Country, "country"),)}))
+    'A' is ambiguous: it names A (country, mxd:a), A (mxd:b); give the CURIE or IRI of the
+    one you mean
+    """
+
+    def __init__(
+        self,
+        text: str,
+        candidates: tuple[EntityRef, ...],
+        types: dict[str, tuple[TermRef, ...]] | None = None,
+    ) -> None:
+        self.text, self.candidates = text, candidates
+
+        def named(ref: EntityRef) -> str:
+            kinds = ", ".join(t.label for t in (types or {}).get(ref.iri, ()))
+            return f"{ref.label} ({kinds + ', ' if kinds else ''}{ref.curie})"
+
+        listed = ", ".join(named(ref) for ref in candidates)
+        super().__init__(
+            f"{text.strip()!r} is ambiguous: it names {listed}; "
+            "give the CURIE or IRI of the one you mean"
+        )
+
+
+_TYPES_QUERY = """
+SELECT ?node ?type ?label WHERE {{
+  {values}
+  ?node a ?type .
+  OPTIONAL {{ ?type rdfs:label ?label }}
+}}"""
+
+
+def entity_types(source: Source, iris: Iterable[str]) -> dict[str, tuple[TermRef, ...]]:
+    """The classes of each of ``iris`` (those with any), sorted by label.
+
+    >>> from mxgraph.store import open_store
+    >>> entity_types(open_store(), [MXD + "border-states", MXD + "fact-border-states"])
+    {'https://w3id.org/mxgraph/id/border-states': (TermRef(label='participant group', ...),),
+     'https://w3id.org/mxgraph/id/fact-border-states': (TermRef(label='count', ...),)}
+    """
+    unique = sorted(set(iris))
+    if not unique:
+        return {}
+    backend = as_backend(source)
+    sparql = _TYPES_QUERY.format(values=values_block("node", [ox.NamedNode(i) for i in unique]))
+    labels: dict[str, dict[str, list[ox.Literal]]] = {}
+    for node, type_, label in backend.select(sparql).rows:
+        if isinstance(node, ox.NamedNode) and isinstance(type_, ox.NamedNode):
+            found = labels.setdefault(node.value, {}).setdefault(type_.value, [])
+            if isinstance(label, ox.Literal):
+                found.append(label)
+    return {
+        node: tuple(sorted(TermRef.of(t, best_label(found)) for t, found in by_type.items()))
+        for node, by_type in sorted(labels.items())
+    }
+
+
 @dataclass(frozen=True)
 class EntityName:
     """One name of an entity: its preferred label or an alias."""
@@ -220,12 +331,7 @@ class EntityIndex:
             if len(matches) == 1:
                 return self.ref(next(iter(matches)))
             if matches:
-                refs = sorted(self.ref(iri) for iri in matches)
-                listed = ", ".join(f"{ref.label} ({ref.curie})" for ref in refs)
-                raise AmbiguousEntity(
-                    f"{text.strip()!r} is ambiguous: it names {listed}; "
-                    "give the CURIE or IRI of the one you mean"
-                )
+                raise AmbiguousName(text, tuple(sorted(self.ref(iri) for iri in matches)))
         raise self.not_found(text)
 
     def suggestions(self, text: str, limit: int = 5) -> list[EntityRef]:
@@ -388,8 +494,9 @@ def resolve_entity(source: Source, name: str) -> EntityRef:
     """The one entity ``name`` denotes: an IRI, a CURIE, a label or an alias.
 
     Raises :class:`~mxgraph.errors.AmbiguousEntity` when several entities
-    share the name and :class:`~mxgraph.errors.EntityNotFound` (with up to
-    five suggestions) when none has it.
+    share the name (listed with their types and CURIEs) and
+    :class:`~mxgraph.errors.EntityNotFound` (with up to five suggestions) when
+    none has it.
 
     >>> from mxgraph.store import open_store
     >>> store = open_store()
@@ -408,13 +515,18 @@ def resolve_entity(source: Source, name: str) -> EntityRef:
     iri = parse_iri(name)
     if iri is not None:
         return _entity_by_iri(backend, iri, name)
-    candidates = _candidate_index(backend, name)
-    if candidates is not None:
-        try:
-            return candidates.resolve(name)
-        except EntityNotFound:
-            pass  # suggestions need every name: read the whole index below
-    return load_entity_index(backend).resolve(name)
+    try:
+        candidates = _candidate_index(backend, name)
+        if candidates is not None:
+            try:
+                return candidates.resolve(name)
+            except EntityNotFound:
+                pass  # suggestions need every name: read the whole index below
+        return load_entity_index(backend).resolve(name)
+    except AmbiguousName as error:
+        # Told apart by type: the border-states group and its count share a label.
+        types = entity_types(backend, [ref.iri for ref in error.candidates])
+        raise AmbiguousName(error.text, error.candidates, types) from None
 
 
 def _variants() -> dict[str, str]:

@@ -11,9 +11,15 @@ scored in SQLite.
 
 What it holds, by field: ``label`` (``skos:prefLabel``), ``alias``
 (``skos:altLabel``), ``title`` (``dct:title``), ``description``
-(``dct:description``) and ``sentence`` (the text of a source sentence,
-``?sentence oa:hasSelector/oa:exact ?text``), each with its node and whether
-that node is an entity (as :data:`~mxgraph.resolve.ENTITY_CONDITION` says).
+(``dct:description``), ``sentence`` (the text of a source sentence,
+``?sentence oa:hasSelector/oa:exact ?text``) and ``figure`` (a fact's value or
+bounds, and each number a sentence states, as
+:func:`~mxgraph.search_text.canonical` decimal strings), each with its node and
+whether that node is an entity (as :data:`~mxgraph.resolve.ENTITY_CONDITION`
+says). Each text's words are stored as they are and as stems
+(:func:`~mxgraph.search_text.stem`), and the ``mx:citation`` links from entities
+to sentences are kept, so a search can go from a matching sentence to the
+entities that cite it.
 
 The index records a fingerprint of the store's files (:func:`store_fingerprint`);
 a store written since (``mxgraph load``, ``query --update``, another program)
@@ -45,14 +51,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mxgraph.namespaces import DCT, MX, OA, RDF, SKOS, curie
+from mxgraph.output import NUMERIC_DATATYPES
 from mxgraph.resolve import best_label, non_entities, normalize_name
+from mxgraph.search_text import figures, literal_figure, query_stems, text_stems
 from mxgraph.store import MxStore
 
 #: The index file, in the store's folder.
 INDEX_NAME = "mxgraph-search.sqlite"
 
 #: Written into the index; an index of another format is built again.
-FORMAT = "1"
+FORMAT = "2"
 
 #: The fields of the index and the predicate each comes from (sentences: see the module doc).
 FIELDS = {
@@ -62,10 +70,22 @@ FIELDS = {
     "description": DCT.description,
 }
 SENTENCE_FIELD = "sentence"
+FIGURE_FIELD = "figure"
+
+#: The properties whose numeric values are a fact's figures.
+FIGURE_PROPERTIES = (
+    MX.value,
+    MX.lowerBound,
+    MX.upperBound,
+    MX.exclusiveLowerBound,
+    MX.exclusiveUpperBound,
+)
 
 #: What a search may ask of a text: the normalized query equals it, starts it, each of its
-#: words is one of the text's words, or the query is inside the text.
-KINDS = ("exact", "prefix", "words", "substring")
+#: words is one of the text's words, each of its stems (joining words left out:
+#: :func:`~mxgraph.search_text.query_stems`) is the stem of one of the text's words, or the
+#: query is inside the text.
+KINDS = ("exact", "prefix", "words", "stems", "substring")
 
 #: For each field searched, the kinds of match that count, in the order they are tried, with
 #: their scores (a text scores the first kind it matches).
@@ -96,8 +116,11 @@ CREATE TABLE texts (
   field TEXT NOT NULL,
   text TEXT NOT NULL,        -- as stated
   norm TEXT NOT NULL,        -- normalize_name(text)
-  words TEXT NOT NULL        -- ' ' + the \\w+ words of norm, each followed by ' '
+  words TEXT NOT NULL,       -- ' ' + the \\w+ words of norm, each followed by ' '
+  stems TEXT NOT NULL        -- the same with each word's stem
 );
+-- Which entities cite which sentences (mx:citation), by node id.
+CREATE TABLE citations (sentence INTEGER NOT NULL, entity INTEGER NOT NULL);
 """
 
 #: One contentless trigram index per field (rowid: the text's id), created by the build.
@@ -166,13 +189,17 @@ class SearchIndex:
         *,
         entities_only: bool = True,
         limit: int | None = None,
+        queries: Mapping[str, str] | None = None,
     ) -> list[IndexHit]:
         """The nodes with a text scoring above 0 for ``query``, best first, one hit per node.
 
         ``query`` is normalized (:func:`~mxgraph.resolve.normalize_name`);
+        ``queries`` may give another one for some fields (the figure field is
+        searched for a :func:`~mxgraph.search_text.canonical` value);
         ``rules`` names the fields searched and how each kind of match scores
-        there. A node's hit is its best text (ties: the smaller text); nodes
-        rank by score, then normalized label, then IRI; ``limit`` keeps the first.
+        there.
+        A node's hit is its best text (ties: the smaller text); nodes rank by score,
+        then normalized label, then IRI; ``limit`` keeps the first.
 
         The scores are visited from the highest. Texts are stored in ranking
         order, so the texts of one kind of match, read in id order, come in
@@ -182,7 +209,6 @@ class SearchIndex:
         normalized texts, words and substrings from the field's trigram index
         (or by reading the field when no word has three characters).
         """
-        wanted = _WORD.findall(query)
         by_score: dict[int, list[tuple[str, str]]] = {}
         for field, kinds in rules.items():
             if field not in _ALL_FIELDS:
@@ -195,8 +221,9 @@ class SearchIndex:
         found: dict[int, tuple[int, str, str]] = {}
         for score in sorted(by_score, reverse=True):
             streams = [
-                self._matches(field, kind, query, wanted, entities_only=entities_only)
+                self._matches(field, kind, asked, entities_only=entities_only)
                 for field, kind in by_score[score]
+                for asked in [(queries or {}).get(field, query)]
             ]
             # Every text of a node has neighbouring ids, so a node's rows come together.
             rows = heapq.merge(*streams) if len(streams) > 1 else streams[0]
@@ -223,7 +250,7 @@ class SearchIndex:
         return self._hits(found)
 
     def _matches(
-        self, field: str, kind: str, query: str, wanted: Sequence[str], *, entities_only: bool
+        self, field: str, kind: str, query: str, *, entities_only: bool
     ) -> Generator[tuple[int, int, str, str], None, None]:
         """``(id, node, field, text)`` of the texts of ``field`` matching ``kind``, by id."""
         params: dict[str, object] = {"field": field, "query": query}
@@ -242,13 +269,14 @@ class SearchIndex:
                 params["above"] = above
                 tests.append("t.norm < :above")
         else:
-            needles = [query] if kind == "substring" else list(wanted)
+            wanted = _WORD.findall(query) if kind == "words" else query_stems(query)
+            needles = [query] if kind == "substring" else wanted
             if not needles:  # a text without words matches no words
                 return
-            if kind == "words":
+            if kind in ("words", "stems"):
                 for number, word in enumerate(wanted):
                     params[f"word{number}"] = f" {word} "
-                    tests.append(f"instr(t.words, :word{number}) > 0")
+                    tests.append(f"instr(t.{kind}, :word{number}) > 0")
             else:
                 tests.append("instr(t.norm, :query) > 0")
             long_needles = [needle for needle in needles if len(needle) >= _TRIGRAM]
@@ -300,12 +328,41 @@ class SearchIndex:
             (field,),
         ).fetchall()
 
+    def citing(self, sentences: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """``(sentence IRI, sentence text, entity IRI, entity label)`` for each entity citing
+        one of ``sentences`` (``mx:citation``), by sentence IRI then entity IRI.
+
+        >>> import tempfile
+        >>> from mxgraph.namespaces import MXD
+        >>> from mxgraph.store import load_into_store, open_store
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     _ = load_into_store([], folder)
+        ...     index = open_search_index(open_store(store_dir=folder))
+        ...     [row[2].rsplit("/", 1)[1] for row in index.citing([MXD + "p18s3"])]
+        ['fact-merida-appropriation', 'merida-initiative', 'topic-capacity-building',
+         'topic-equipment', 'topic-training']
+        """
+        found: list[tuple[str, str, str, str]] = []
+        unique = sorted(set(sentences))
+        for start in range(0, len(unique), 500):  # SQLite binds at most 999 values
+            part = unique[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            found += self.connection.execute(
+                "SELECT s.iri, t.text, e.iri, e.label FROM nodes s "
+                "JOIN citations c ON c.sentence = s.id "
+                "JOIN nodes e ON e.id = c.entity AND e.entity = 1 "
+                "JOIN texts t ON t.node = s.id AND t.field = 'sentence' "
+                f"WHERE s.iri IN ({marks})",
+                part,
+            ).fetchall()
+        return sorted(set(found))
+
     def close(self) -> None:
         """Close the index file."""
         self.connection.close()
 
 
-_ALL_FIELDS = (*FIELDS, SENTENCE_FIELD)
+_ALL_FIELDS = (*FIELDS, SENTENCE_FIELD, FIGURE_FIELD)
 
 
 def _successor(text: str) -> str | None:
@@ -453,17 +510,28 @@ def _fill(connection: sqlite3.Connection, store: MxStore) -> None:
         "CROSS JOIN nodes n ON n.id = s.node ORDER BY n.label_key, n.iri, s.field, s.text"
     )
 
-    def text_rows() -> Iterator[tuple[int, int, str, str, str, str]]:
+    def text_rows() -> Iterator[tuple[int, int, str, str, str, str, str]]:
         for node, entity, field, text in rows:
             norm = normalize_name(text)
             words = " " + "".join(word + " " for word in _WORD.findall(norm))
-            yield node, entity, field, text, norm, words
+            stems = " " + "".join(word + " " for word in text_stems(norm))
+            yield node, entity, field, text, norm, words, stems
 
     connection.executemany(
-        "INSERT INTO texts (node, entity, field, text, norm, words) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO texts (node, entity, field, text, norm, words, stems) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         text_rows(),
     )
     connection.execute("DROP TABLE staging")
+    connection.executemany(
+        "INSERT INTO citations VALUES (?, ?)",
+        (
+            (node_ids[sentence], node_ids[entity])
+            for entity, sentence in _citations(store)
+            if sentence in node_ids and entity in node_ids
+        ),
+    )
+    connection.execute("CREATE INDEX citations_sentence ON citations (sentence)")
     for field in _ALL_FIELDS:
         connection.execute(_FTS.format(field=field))
         connection.execute(
@@ -509,6 +577,23 @@ def _store_texts(store: MxStore) -> Iterator[tuple[str, str, ox.Literal]]:
         if isinstance(text, ox.Literal):
             for iri in selected.get(selector_iri, ()):
                 yield iri, SENTENCE_FIELD, text
+                for stated in dict.fromkeys(value for value, _, _ in figures(text.value)):
+                    yield iri, FIGURE_FIELD, ox.Literal(stated)
+    for predicate in FIGURE_PROPERTIES:
+        for iri, obj in objects(predicate):
+            # Only numbers: SPARQL's = (the scan's test) compares no other literal with one.
+            if isinstance(obj, ox.Literal) and obj.datatype.value in NUMERIC_DATATYPES:
+                figure = literal_figure(obj.value)
+                if figure is not None:
+                    yield iri, FIGURE_FIELD, ox.Literal(figure)
+
+
+def _citations(store: MxStore) -> Iterator[tuple[str, str]]:
+    """``(entity IRI, sentence IRI)`` for each ``mx:citation`` of the default graph."""
+    pattern = (None, ox.NamedNode(MX.citation), None, ox.DefaultGraph())
+    for quad in store.oxigraph.quads_for_pattern(*pattern):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            yield quad.subject.value, quad.object.value
 
 
 #: Stands for a prefLabel that is an IRI or blank node (see :func:`_store_texts`).

@@ -23,7 +23,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePath
 
@@ -35,6 +34,12 @@ from mxgraph.inverses import load_inverses
 from mxgraph.namespaces import MX, RDF, SKOS
 from mxgraph.query import GraphResult
 from mxgraph.resolve import EntityRef, TermRef, best_label, humanize, resolve_class, term_refs
+
+# The drawing model, re-exported: mxgraph.viz.VizGraph is public.
+from mxgraph.viz_graph import Fact as Fact
+from mxgraph.viz_graph import VizEdge as VizEdge
+from mxgraph.viz_graph import VizGraph as VizGraph
+from mxgraph.viz_graph import VizNode as VizNode
 
 
 class VizFormat(str, Enum):
@@ -75,64 +80,6 @@ def viz_format_for_path(path: str | PurePath) -> VizFormat:
         known = ", ".join(VIZ_FORMATS)
         raise MxGraphError(f"cannot draw to {path}: use one of {known}")
     return VIZ_FORMATS[suffix]
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A literal-valued property of a node, as shown when it is clicked."""
-
-    property: str
-    value: str
-
-
-@dataclass(frozen=True)
-class VizNode:
-    """A node to draw: who it is, the class that colours it, and what to show about it."""
-
-    ref: EntityRef
-    kind: TermRef | None
-    types: tuple[TermRef, ...] = ()
-    facts: tuple[Fact, ...] = ()
-    sources: tuple[str, ...] = ()
-    center: bool = False
-
-    @property
-    def iri(self) -> str:
-        return self.ref.iri
-
-    @property
-    def label(self) -> str:
-        return self.ref.label
-
-
-@dataclass(frozen=True, order=True)
-class VizEdge:
-    """A relation from ``source`` to ``target`` (IRIs of drawn nodes)."""
-
-    source: str
-    relation: TermRef
-    target: str
-
-
-@dataclass(frozen=True)
-class VizGraph:
-    """Nodes and edges to draw, and a title."""
-
-    title: str
-    nodes: tuple[VizNode, ...]
-    edges: tuple[VizEdge, ...]
-    _index: dict[str, VizNode] = field(default_factory=dict, compare=False, repr=False)
-
-    def node(self, iri: str) -> VizNode:
-        """The node with this IRI."""
-        if not self._index:
-            self._index.update((n.iri, n) for n in self.nodes)
-        return self._index[iri]
-
-    def classes(self) -> list[TermRef]:
-        """The classes that colour nodes, in legend order (by label)."""
-        found = {n.kind.iri: n.kind for n in self.nodes if n.kind is not None}
-        return sorted(found.values(), key=lambda t: (t.label.casefold(), t.iri))
 
 
 # --- collecting nodes and edges ---------------------------------------------------------
@@ -287,7 +234,7 @@ def neighborhood_graph(
     ``relation`` and ``type`` work as for :func:`mxgraph.lookup.neighbors`:
     follow only that relation; keep only neighbours of that class.
     """
-    from mxgraph.lookup import neighbors
+    from mxgraph.neighbors import neighbors
 
     backend = as_backend(source)
     around = neighbors(backend, name, depth=depth, relation=relation, type=type)

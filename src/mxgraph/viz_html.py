@@ -10,7 +10,7 @@ When the drawing is done the page sets ``data-rendered="true"`` on ``<body>``
 (tests wait for it).
 
 >>> from mxgraph.resolve import EntityRef
->>> from mxgraph.viz import VizGraph, VizNode
+>>> from mxgraph.viz_graph import VizGraph, VizNode
 >>> page = render_html(VizGraph("t", (VizNode(EntityRef.of("http://ex.org/a", "</script>"),
 ...                                            None),), ()), {}, "#eee")
 >>> "</script>\\"" in page, "\\\\u003c/script\\\\u003e" in page
@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import json
 
-from mxgraph.viz import VizGraph
+from mxgraph.viz_graph import VizGraph
 
 _CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
