@@ -89,12 +89,11 @@ def query_command(
 ) -> None:
     """What ``mxgraph query`` does (see its help), given its options as typer converts them.
 
-    A named query on the bundled graph alone (no ``--data``, ``--store``,
-    ``--infer`` or ``--endpoint``) is evaluated in this process: a text shipped
-    with mxgraph on data shipped with it, answered in milliseconds, needs
-    neither the network wall nor the killable child (the time limit is still
-    checked while the rows are read and written). Every other query goes
-    through :func:`mxgraph.query.run_query`'s walled child.
+    A named query is mxgraph's own text: on the bundled graph alone (no
+    ``--data``, ``--store`` or ``--infer``) it is evaluated in this process,
+    answered in milliseconds (see :func:`mxgraph.query.run_query`; the time
+    limit is still checked while the rows are read and written). A user's
+    query always goes through the walled child.
 
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -141,19 +140,15 @@ def query_command(
         timeout=timeout,
         deadline=deadline,
     )
-    shipped = named is not None and not (data or store or no_bundled or infer or allow_network)
-    if shipped and not allow_update:
-        result = run_query(local_store, text, bindings=bindings, timeout=None, in_process=True)
-        deadline.check()
-    else:
-        result = run_query(
-            local_store,
-            text,
-            bindings=bindings,
-            timeout=deadline,
-            allow_network=allow_network,
-            allow_update=allow_update,
-        )
+    result = run_query(
+        local_store,
+        text,
+        bindings=bindings,
+        timeout=deadline,
+        allow_network=allow_network,
+        allow_update=allow_update,
+        in_process=named is not None,  # a text shipped with mxgraph, values bound
+    )
     emit_result(result, fmt, output, deadline)
     if not quiet and is_empty(result):
         from mxgraph.diagnose import explain_empty

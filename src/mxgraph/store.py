@@ -66,6 +66,10 @@ class MxStore:
     def __init__(self, oxigraph: ox.Store, path: Path | None = None) -> None:
         self.oxigraph = oxigraph
         self.path = path
+        #: Whether the store holds the bundled graph alone, as :func:`open_store` made it (a
+        #: load through this object clears it): mxgraph's own queries on it take milliseconds,
+        #: so :func:`mxgraph.query.run_query` evaluates them without a child process.
+        self.shipped_only = False
 
     def __len__(self) -> int:
         """The number of triples in the default graph."""
@@ -104,6 +108,7 @@ class MxStore:
         passes (a file nested 50,000 deep took minutes to parse), and the parsed
         quads come back as N-Quads.
         """
+        self.shipped_only = False
         spec = rdf_format_for_path(source, data_format)
         if str(source) == "-":
             data = sys.stdin.buffer.read()
@@ -135,6 +140,7 @@ class MxStore:
 
     def load_bytes(self, data: bytes, name: str, spec: RdfFormatSpec | None = None) -> int:
         """Add RDF given as bytes (named ``name`` in errors); returns the triples read."""
+        self.shipped_only = False
         quads = _parse_bytes(data, name, spec or rdf_format_for_path(name))
         self._add_quads(quads)
         return len(quads)
@@ -145,6 +151,7 @@ class MxStore:
         Oxigraph parses the file into the named graph and copies it with SPARQL
         ``ADD`` (blank nodes shared), which is faster than going through Python.
         """
+        self.shipped_only = False
         spec = rdf_format_for_path(path)
         try:
             self.oxigraph.load(path=str(path), format=spec.oxigraph, to_graph=ONTOLOGY_GRAPH)
@@ -336,6 +343,7 @@ def open_store(
         store.load_bundled()
     for source in data:
         store.load_file(source, data_format, deadline=deadline)
+    store.shipped_only = bundled and not data
     return store
 
 
