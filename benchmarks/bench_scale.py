@@ -435,7 +435,7 @@ def plot(results: list[dict[str, object]], target: Path) -> None:
         left.plot(sizes, [_get(r, key) for r in results], marker="o", label=label)
     left.plot(sizes, [_get(r, "rdflib", "load") for r in results], marker="o", label="rdflib parse")
     left.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Load")
-    for name, axes in (("agreements", middle), ("programs-agencies-targets", middle)):
+    for name, axes in (("agreements", middle), ("dollar-figures", middle)):
         for engine, key, style in (("mxgraph", "mx", "-"), ("oxigraph", "native", "--")):
             axes.plot(
                 sizes,

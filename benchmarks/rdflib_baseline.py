@@ -16,10 +16,11 @@ import sys
 import rdflib
 
 
-def load(files: list[str]) -> rdflib.Graph:
-    graph = rdflib.Graph()
+def load(files: list[str]) -> rdflib.Dataset:
+    # As mxgraph reads them: the sentence graphs' statements are in the default graph too.
+    graph = rdflib.Dataset(default_union=True)
     for name in files:
-        graph.parse(name, format="turtle")
+        graph.parse(name, format="trig" if name.endswith(".trig") else "turtle")
     return graph
 
 

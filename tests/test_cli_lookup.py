@@ -494,20 +494,20 @@ def test_stats_table_and_json(runner: CliRunner) -> None:
         "Graph",
         "  triples:      3,482",
         "  entities:     260",
-        "  entity links: 523",
+        "  entity links: 394",
     ]
-    assert "│ 1 │ Mexico        │ mxd:mexico        │ 130    │ 0.0981   │" in lines
+    assert "│ 1 │ Mexico        │ mxd:mexico        │ 80     │ 0.0821   │" in lines
     code, out, _ = invoke(runner, "stats", "--top", "2", "-f", "json")
     document = json.loads(out)
-    assert (document["triples"], document["entities"], document["entity_links"]) == (3482, 260, 523)
+    assert (document["triples"], document["entities"], document["entity_links"]) == (3482, 260, 394)
     assert document["top_by_degree"][0] == {
         "entity": {
             "label": "Mexico",
             "curie": "mxd:mexico",
             "iri": "https://w3id.org/mxgraph/id/mexico",
         },
-        "degree": 130,
-        "pagerank": 0.098075,
+        "degree": 80,
+        "pagerank": 0.082142,
     }
     assert document["classes"][0] == {
         "class": {

@@ -1,5 +1,5 @@
 """``python -m mxgraph`` runs the command line."""
 
-from mxgraph.cli import main
+from mxgraph.cli_fast import main
 
 main()

@@ -7,29 +7,33 @@ module holds only typer plumbing; the work is done by the library.
 
 from __future__ import annotations
 
-import math
-import os
-import re
-import shutil
 import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from mxgraph.atomic import write_atomically
-from mxgraph.deadline import Deadline
+# The typer-free helpers, here for the command modules (one import for options and helpers).
+from mxgraph.cli_base import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from mxgraph.cli_base import MAX_TIMEOUT as MAX_TIMEOUT
+from mxgraph.cli_base import PASSWORD_VARIABLE as PASSWORD_VARIABLE
+from mxgraph.cli_base import apply_max_memory as apply_max_memory
+from mxgraph.cli_base import check_timeout
+from mxgraph.cli_base import emit_bytes as emit_bytes
+from mxgraph.cli_base import emit_result as emit_result
+from mxgraph.cli_base import endpoint_password as endpoint_password
+from mxgraph.cli_base import open_endpoint as open_endpoint
+from mxgraph.cli_base import open_store_from_options as open_store_from_options
+from mxgraph.cli_base import parse_size as parse_size
+from mxgraph.cli_base import print_error as print_error
+from mxgraph.cli_base import start_deadline as start_deadline
+from mxgraph.cli_base import stdout_is_terminal as stdout_is_terminal
 from mxgraph.errors import MxGraphError
-from mxgraph.output import OutputFormat, format_for_output, render_result
-from mxgraph.query import QueryResult, UpdateResult
+from mxgraph.output import OutputFormat
 from mxgraph.rdf_formats import RdfSyntax
-from mxgraph.store import MxStore, open_store
-
-if TYPE_CHECKING:
-    from mxgraph.remote import RemoteEndpoint
 
 DataOption = Annotated[
     list[Path] | None,
@@ -61,46 +65,22 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
-#: The longest --timeout taken (about 11 days): larger values overflow the system's timers.
-MAX_TIMEOUT = 1_000_000.0
 
 
 def _check_timeout(value: float) -> float:
-    """``--timeout`` must be a finite number of seconds from 0 (no limit) to MAX_TIMEOUT."""
-    if not math.isfinite(value) or not 0 <= value <= MAX_TIMEOUT:
-        raise typer.BadParameter(
-            f"{value!r} is not a number of seconds from 0 (no limit) to {MAX_TIMEOUT:,.0f}"
-        )
-    return value
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE)
-
-
-def parse_size(value: str) -> int | None:
-    """Bytes in ``500M``, ``4G``, ``1.5G``, ``200MB`` (``0``: None, no limit).
-
-    >>> parse_size("500M"), parse_size("0")
-    (524288000, None)
-    """
-    match = _SIZE.match(value)
-    if match is None:
-        raise typer.BadParameter(f"{value!r} is not a size such as 500M or 4G (0: no limit)")
-    scale = 1024 ** ("KMGT".find(match[2].upper()) + 1) if match[2] else 1
-    return int(float(match[1]) * scale) or None
+    try:
+        return check_timeout(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 def _check_size(value: str | None) -> str | None:
     if value is not None:
-        parse_size(value)
+        try:
+            parse_size(value)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
     return value
-
-
-def apply_max_memory(value: str | None) -> None:
-    """Set the memory cap of query processes from ``--max-memory`` (default when not given)."""
-    from mxgraph.deadline import default_memory_limit, set_memory_limit
-
-    set_memory_limit(default_memory_limit() if value is None else parse_size(value))
 
 
 MaxMemoryOption = Annotated[
@@ -215,138 +195,6 @@ InferOption = Annotated[
     ),
 ]
 
-DEFAULT_TIMEOUT = 30.0
-
-#: Where the endpoint password is read from (never from the command line).
-PASSWORD_VARIABLE = "MXGRAPH_ENDPOINT_PASSWORD"
-
-
-def open_store_from_options(
-    data: Sequence[Path] | None,
-    data_format: RdfSyntax | None,
-    no_bundled: bool,
-    store: Path | None,
-    *,
-    writable: bool = False,
-    infer: bool = False,
-    timeout: float = 0,
-    deadline: Deadline | None = None,
-) -> MxStore:
-    """Open the store the data options describe (see :func:`mxgraph.store.open_store`).
-
-    With ``infer`` (``--infer``) it is an in-memory copy with the entailments
-    added (see :func:`mxgraph.infer.infer_store`), and how many goes to stderr;
-    ``deadline`` (the command's, started from ``--timeout``) bounds the parsing of the
-    ``--data`` files; ``timeout`` bounds the inference on its own.
-    """
-    opened = open_store(
-        list(data or ()),
-        bundled=not no_bundled,
-        store_dir=store,
-        data_format=data_format,
-        writable=writable,
-        deadline=deadline if deadline is not None else Deadline.start(timeout or None),
-    )
-    if not infer:
-        return opened
-    from mxgraph.infer import infer_store
-
-    inference = infer_store(opened, timeout=timeout or None)
-    print(inference.summary(), file=sys.stderr)
-    return inference.store
-
-
-def open_endpoint(
-    endpoint: str,
-    *,
-    graph: str | None = None,
-    user: str | None = None,
-    update_endpoint: str | None = None,
-    deadline: Deadline,
-    local_options: Sequence[object] = (),
-) -> RemoteEndpoint:
-    """The server ``--endpoint`` names; local data options given with it are an error."""
-    from mxgraph.remote import RemoteEndpoint
-
-    if any(local_options):
-        raise MxGraphError("--endpoint cannot be combined with --data, --no-bundled or --store")
-    return RemoteEndpoint(
-        endpoint,
-        update_url=update_endpoint,
-        graph=graph,
-        user=user,
-        password=endpoint_password(user),
-        timeout=deadline,
-    )
-
-
-def endpoint_password(user: str | None) -> str | None:
-    """The password for ``--user``: from the environment, else asked for on a terminal."""
-    if user is None:
-        return None
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if password is not None:
-        return password
-    if not sys.stdin.isatty():
-        raise MxGraphError(f"--user needs a password: set {PASSWORD_VARIABLE} (no terminal to ask)")
-    return str(typer.prompt(f"password for {user}", hide_input=True, err=True))
-
-
-def start_deadline(timeout: float) -> Deadline:
-    """The deadline for ``--timeout SECONDS`` (0 means no limit)."""
-    return Deadline.start(timeout or None)
-
-
-def stdout_is_terminal() -> bool:
-    """Whether standard output is an interactive terminal (colours and width apply)."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def emit_result(
-    result: QueryResult | UpdateResult,
-    fmt: OutputFormat | None,
-    output: Path | None,
-    deadline: Deadline | None = None,
-) -> None:
-    """Format a result with the one formatter and write it to standard output or ``output``
-    (in the format its extension names, unless ``fmt`` is given)."""
-    if fmt is None and output is not None:
-        fmt = _fitting_format(result, format_for_output(str(output)))
-    to_terminal = output is None and stdout_is_terminal()
-    width = shutil.get_terminal_size().columns if to_terminal else None
-    emit_bytes(
-        render_result(result, fmt, deadline=deadline, color=to_terminal, width=width), output
-    )
-
-
-def _fitting_format(
-    result: QueryResult | UpdateResult, fmt: OutputFormat | None
-) -> OutputFormat | None:
-    """``fmt`` if it can hold ``result`` (a table format for rows, RDF for triples), else None."""
-    from mxgraph.query import GraphResult
-
-    if fmt is None or fmt.is_rdf == isinstance(result, GraphResult):
-        return fmt
-    return None
-
-
-def emit_bytes(data: bytes, output: Path | None) -> None:
-    """Write bytes to standard output, or atomically to ``output``."""
-    if output is not None:
-        write_atomically(output, data)
-        return
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
-
-
-def print_error(message: str) -> None:
-    """One line ``error: message`` on standard error."""
-    from rich.console import Console
-
-    Console(stderr=True, soft_wrap=True, highlight=False).print(
-        f"error: {' '.join(message.split())}", markup=False
-    )
-
 
 class MxGraphGroup(TyperGroup):
     """The command group: every error is one ``error:`` line on stderr and an exit code.
@@ -382,10 +230,8 @@ class MxGraphGroup(TyperGroup):
 
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        except NoArgsIsHelpError as error:  # no arguments: the help, as typer shows it
-            from typer import rich_utils
-
-            rich_utils.rich_format_error(error)
+        except NoArgsIsHelpError as error:  # no arguments: the help on stdout, status 2
+            sys.stdout.write(error.format_message() + "\n")
             sys.exit(error.exit_code)
         except UsageError as error:
             command = error.ctx.command_path if error.ctx is not None else "mxgraph"

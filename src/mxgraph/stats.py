@@ -12,9 +12,11 @@ entities by degree and PageRank (:mod:`mxgraph.paths`); it returns a frozen
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,6 +26,7 @@ from mxgraph.backend import (
     as_backend,
     check_deadline,
     int_value,
+    values_block,
 )
 from mxgraph.errors import MxGraphError
 from mxgraph.namespaces import MX, TIME, curie
@@ -35,6 +38,9 @@ from mxgraph.resolve import (
     best_label,
     parse_iri,
 )
+
+if TYPE_CHECKING:
+    from mxgraph.paths import LinkArrays
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,12 @@ SELECT ?type ?label WHERE {
   ?type rdfs:label ?label .
 }"""
 
+# A link stated both ways (USAID runs a program and the program is run by USAID; Mexico
+# cooperates with Canada and Canada with Mexico) is one link: these queries find the links
+# stated both ways, whose second statement is then left out of degree and PageRank.
+_INVERSE_BOTH_WAYS = "SELECT ?s ?o WHERE {{ {values} ?s ?p ?o . ?o ?q ?s }}"
+_SYMMETRIC_BOTH_WAYS = "SELECT ?s ?o WHERE {{ {values} ?s ?p ?o . ?o ?p ?s }}"
+
 # Counts every triple once: the sum over predicates is the number of triples.
 _PREDICATES_QUERY = """
 SELECT ?p ?n ?label WHERE {
@@ -153,6 +165,8 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     check_deadline(backend)
     links = link_arrays(backend, labels.keys() - timed, {r.relation.iri: r.uses for r in relations})
     check_deadline(backend)
+    links = _one_per_link(backend, links)
+    check_deadline(backend)
     nodes = links.nodes
     degree = Counter(links.subjects)
     degree.update(links.objects)
@@ -185,6 +199,49 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
         top_by_degree=central(by_degree),
         top_by_pagerank=central(by_rank),
     )
+
+
+def _one_per_link(backend: SparqlBackend, links: LinkArrays) -> LinkArrays:
+    """``links`` with each link stated both ways counted once (see :mod:`mxgraph.inverses`):
+    for a property and its inverse the statement of the later property (by IRI) is left out,
+    for a symmetric property the one from the later IRI to the earlier."""
+    from mxgraph.inverses import load_inverses
+    from mxgraph.paths import LinkArrays
+
+    inverses = load_inverses(backend)
+    pairs = sorted({(p, q) for p, q in inverses.inverses.items() if p < q})
+    symmetric = sorted(inverses.symmetric)
+    ids = {iri: number for number, iri in enumerate(links.nodes)}
+    count = len(links.nodes)
+    second: Counter[int] = Counter()  # subject * count + object of each statement left out
+
+    def both_ways(query: str, values: str) -> Iterator[tuple[int, int, str, str]]:
+        for s, o in backend.select(query.format(values=values)).rows:
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                a, b = ids.get(s.value), ids.get(o.value)
+                if a is not None and b is not None and a != b:
+                    yield a, b, s.value, o.value
+
+    if pairs and count:
+        rows = " ".join(f"({ox.NamedNode(p)} {ox.NamedNode(q)})" for p, q in pairs)
+        for a, b, _, _ in both_ways(_INVERSE_BOTH_WAYS, f"VALUES (?p ?q) {{ {rows} }}"):
+            second[b * count + a] += 1  # the inverse's statement, from the object
+    if symmetric and count:
+        values = values_block("p", map(ox.NamedNode, symmetric))
+        for a, b, s_iri, o_iri in both_ways(_SYMMETRIC_BOTH_WAYS, values):
+            if s_iri > o_iri:
+                second[a * count + b] += 1
+    if not second:
+        return links
+    subjects, objects = array("q"), array("q")
+    for a, b in zip(links.subjects, links.objects, strict=True):
+        key = a * count + b
+        if second[key] > 0:
+            second[key] -= 1
+            continue
+        subjects.append(a)
+        objects.append(b)
+    return LinkArrays(links.nodes, subjects, objects)
 
 
 def _entity_labels(backend: SparqlBackend, types: dict[str, list[str]]) -> dict[str, str]:

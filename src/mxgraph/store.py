@@ -21,13 +21,10 @@ Where triples go (the design every other module relies on):
 
 from __future__ import annotations
 
-import glob
 import os
 import re
-import shutil
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +66,10 @@ class MxStore:
     def __init__(self, oxigraph: ox.Store, path: Path | None = None) -> None:
         self.oxigraph = oxigraph
         self.path = path
+        #: Whether the store holds the bundled graph alone, as :func:`open_store` made it (a
+        #: load through this object clears it): mxgraph's own queries on it take milliseconds,
+        #: so :func:`mxgraph.query.run_query` evaluates them without a child process.
+        self.shipped_only = False
 
     def __len__(self) -> int:
         """The number of triples in the default graph."""
@@ -107,6 +108,7 @@ class MxStore:
         passes (a file nested 50,000 deep took minutes to parse), and the parsed
         quads come back as N-Quads.
         """
+        self.shipped_only = False
         spec = rdf_format_for_path(source, data_format)
         if str(source) == "-":
             data = sys.stdin.buffer.read()
@@ -138,6 +140,7 @@ class MxStore:
 
     def load_bytes(self, data: bytes, name: str, spec: RdfFormatSpec | None = None) -> int:
         """Add RDF given as bytes (named ``name`` in errors); returns the triples read."""
+        self.shipped_only = False
         quads = _parse_bytes(data, name, spec or rdf_format_for_path(name))
         self._add_quads(quads)
         return len(quads)
@@ -148,6 +151,7 @@ class MxStore:
         Oxigraph parses the file into the named graph and copies it with SPARQL
         ``ADD`` (blank nodes shared), which is faster than going through Python.
         """
+        self.shipped_only = False
         spec = rdf_format_for_path(path)
         try:
             self.oxigraph.load(path=str(path), format=spec.oxigraph, to_graph=ONTOLOGY_GRAPH)
@@ -158,11 +162,38 @@ class MxStore:
         self.oxigraph.update(f"ADD {ONTOLOGY_GRAPH} TO DEFAULT")
 
     def load_bundled(self) -> None:
-        """Add the bundled ontology and graph files."""
+        """Add the bundled ontology and graph files.
+
+        Into an empty store Oxigraph parses every file itself (the TriG files straight
+        into their named graphs) and one SPARQL update copies the named graphs into the
+        default graph: 9 ms instead of 13 ms through Python, on every command that
+        reads the bundled graph. A store holding anything already gets the files one by
+        one, so the copy does not go over the named graphs it holds.
+        """
+        if next(iter(self.oxigraph), None) is None:  # empty (len() would count every quad)
+            self._load_bundled_into_empty()
+            return
         for path in resources.ontology_files():
             self.load_ontology(path)
         for path in resources.graph_files():
             self.load_file(path)
+
+    def _load_bundled_into_empty(self) -> None:
+        files: list[tuple[Path, ox.NamedNode | None]] = [
+            (path, ONTOLOGY_GRAPH) for path in resources.ontology_files()
+        ]
+        files += [(path, None) for path in resources.graph_files()]
+        for path, graph in files:
+            spec = rdf_format_for_path(path)
+            try:
+                self.oxigraph.load(
+                    path=str(path), format=spec.oxigraph, base_iri=base_iri(path), to_graph=graph
+                )
+            except SyntaxError as error:
+                raise rdf_syntax_error(str(path), error) from None
+            except OSError as error:
+                raise MxGraphError(f"{path}: cannot read: {error}") from None
+        self.oxigraph.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def _add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         def with_default_copies() -> Iterator[ox.Quad]:
@@ -312,6 +343,7 @@ def open_store(
         store.load_bundled()
     for source in data:
         store.load_file(source, data_format, deadline=deadline)
+    store.shipped_only = bundled and not data
     return store
 
 
@@ -356,6 +388,9 @@ def load_into_store(
     ...     added == len(open_store(store_dir=folder))
     True
     """
+    import shutil
+    import traceback
+
     start = time.perf_counter()
     path = Path(store_dir)
     exists = _check_store_folder(path)
@@ -438,6 +473,9 @@ def _check_store_folder(path: Path) -> bool:
 
 def _remove_abandoned_work(path: Path) -> None:
     """Remove the work folders of loads whose process is gone (killed mid-load)."""
+    import glob
+    import shutil
+
     for work in path.parent.glob(f".{glob.escape(path.name)}{_WORK_MARK}*"):
         pid = work.name.rpartition(_WORK_MARK)[2]
         if pid.isdigit() and not _process_exists(int(pid)):
@@ -456,6 +494,8 @@ def _process_exists(pid: int) -> bool:
 
 def _swap_into_place(work: Path, path: Path) -> None:
     """Put the finished store ``work`` at ``path`` in one step, and delete what was there."""
+    import shutil
+
     if not path.exists():
         os.rename(work, path)
         return
