@@ -50,6 +50,7 @@ from mxgraph.query import NamedQuery, list_named_queries
 from mxgraph.server import pages_rdf, pages_views
 from mxgraph.server.pages_assets import drawing_page, static_files
 from mxgraph.server.pages_cache import PageCache
+from mxgraph.server.pool import PoolStopped
 from mxgraph.server.site import CONTENT_SECURITY_POLICY, ResultTooLarge, Site
 
 if TYPE_CHECKING:
@@ -210,6 +211,8 @@ class Pages:
             return await self.site.call(work)
         except QueryTimeout as error:
             return await self.site.call(self.error, 503, "Too slow", str(error))
+        except PoolStopped as error:
+            return await self.site.call(self.error, 503, "Not available", str(error))
         except MxGraphError as error:
             return await self.site.call(self.error, 500, "Something went wrong", str(error))
 
@@ -498,7 +501,7 @@ def _status(error: MxGraphError) -> int:
     """The HTTP status of a failed query, as ``/sparql`` answers it: the server's lack of
     time or memory is 503, a result past ``--max-rows`` 422, anything else the query's
     fault (400)."""
-    if isinstance(error, QueryTimeout | MemoryLimitExceeded):
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped):
         return 503
     if isinstance(error, ResultTooLarge):
         return 422
