@@ -105,8 +105,8 @@ Search 'crossings per day'
 │ 12    │ commercial ties                    │ mxd:topic-commercial-ties       │ topic                  │ sentence │ mxd:p03s4 │
 │ 12    │ cultural ties                      │ mxd:topic-cultural-ties         │ topic                  │ sentence │ mxd:p03s4 │
 │ 12    │ educational ties                   │ mxd:topic-educational-ties      │ topic                  │ sentence │ mxd:p03s4 │
-│ 12    │ Two-way U.S.–Mexico trade each day │ mxd:fact-daily-two-way-trade    │ trade value            │ sentence │ mxd:p03s4 │
 │ 12    │ U.S.–Mexico relations              │ mxd:us-mexico-relations         │ bilateral relationship │ sentence │ mxd:p03s4 │
+│ 12    │ Two-way U.S.–Mexico trade each day │ mxd:fact-daily-two-way-trade    │ trade value            │ sentence │ mxd:p03s4 │
 └───────┴────────────────────────────────────┴─────────────────────────────────┴────────────────────────┴──────────┴───────────┘
 
 Sentences
@@ -366,11 +366,12 @@ def test_search_table_and_json(runner: CliRunner) -> None:
     assert (document["query"], document["type"], document["limit"]) == ("merida", None, 2)
     assert [(h["entity"]["curie"], h["score"], h["field"]) for h in document["hits"]] == [
         ("mxd:merida-initiative", 95, "alias"),
-        ("mxd:fact-merida-appropriation", 60, "label"),
+        # At equal score the programs come before the figure about them.
+        ("mxd:usaid-merida-programs", 60, "label"),
     ]
     assert [(h["sentence"], h["spans"]) for h in document["hits"]] == [
         (None, [[0, 6]]),
-        (None, [[30, 36]]),
+        (None, [[25, 31]]),
     ]
 
 
@@ -640,3 +641,17 @@ def test_describe_an_unknown_name_falls_back_to_search(runner: CliRunner) -> Non
         "error: no entity named 'high-level border committee'; the search finds: Executive "
         "Steering Committee for 21st Century Border Management (mxd:executive-steering-committee)\n"
     )
+
+
+def test_describe_suggests_the_thing_before_its_groups_and_figures(runner: CliRunner) -> None:
+    # Four labels hold both words; the working group itself comes first, then the group
+    # of its agencies, then the figures about border crossings.
+    code, out, err = invoke(runner, "describe", "border crossings")
+    assert (code, out) == (1, "")
+    suggested = err.partition("the search finds: ")[2].partition("; close spellings")[0]
+    assert suggested.split("; ") == [
+        "U.S.-Mexico Binational Bridges and Border Crossings Group (mxd:binational-bridges-group)",
+        "agencies of the multi-agency Binational Bridges and Border Crossings Group "
+        "(mxd:bridges-group-agencies)",
+        "Legal border crossings each day (mxd:fact-daily-border-crossings)",
+    ]

@@ -230,8 +230,9 @@ def test_search_ranks_label_prefix_words_and_descriptions(store: MxStore) -> Non
     found = search_entities(store, "merida")
     assert [(h.entity.curie, h.score, h.field) for h in found.hits[:4]] == [
         ("mxd:merida-initiative", 95, "alias"),
-        ("mxd:fact-merida-appropriation", 60, "label"),
+        # At equal score the programs come before the figure about the initiative.
         ("mxd:usaid-merida-programs", 60, "label"),
+        ("mxd:fact-merida-appropriation", 60, "label"),
         ("mxd:mexican-institutions-capacity", 30, "description"),
     ]
     # Then entities citing a sentence that names the Merida Initiative, by label.

@@ -32,7 +32,7 @@ from mxgraph.backend import (
     values_block,
 )
 from mxgraph.errors import MxGraphError
-from mxgraph.namespaces import XSD
+from mxgraph.namespaces import MX, XSD
 from mxgraph.resolve import (
     EntityRef,
     TermRef,
@@ -280,7 +280,8 @@ def search_entities(
     figure is the number searched for > alias prefix > all words (then stems) in
     a label or alias > substring of a label or alias > words, stems or substring
     of a description > a sentence the entity cites (stating the number, holding
-    the words, then the stems); ties by label. ``type`` keeps entities of that
+    the words, then the stems); ties by kind (a group named only as a party and a
+    figure after the things they are about), then by label. ``type`` keeps entities of that
     class. An entity's hit is its best-scoring text (ties: the smaller text).
     Sentences are read only when the entities' own texts give fewer than
     ``limit`` hits.
@@ -311,7 +312,8 @@ def search_entities(
     index = _open_index(backend)
     try:
         if index is not None:
-            found = _indexed_matches(index, query, figure, None if class_ref else limit)
+            # As many as _named_first reorders, so the index and the scan rank alike.
+            found = _indexed_matches(index, query, figure, None if class_ref else 3 * limit)
         else:
             found = _scanned_matches(backend, query, figure)
         check_deadline(backend)
@@ -319,7 +321,7 @@ def search_entities(
         if len(found) < limit:
             own = {match[0].iri for match in found}
             if index is not None:
-                wanted = None if class_ref else limit - len(found)
+                wanted = None if class_ref else 3 * limit - len(found)
                 cited = _indexed_sentence_matches(index, query, figure, wanted, own)
             else:
                 cited = _scanned_sentence_matches(backend, query, figure)
@@ -329,7 +331,7 @@ def search_entities(
     finally:
         if index is not None:
             index.close()
-    top = found[:limit]
+    top = _named_first(backend, found, limit)[:limit]
     stating = _stating_sentences(backend, [m[0].iri for m in top if m[2] == "figure"], figure)
     types = entity_types(backend, [ref.iri for ref, *_ in top])
     hits = []
@@ -364,6 +366,31 @@ def _of_class(
     # scan, Virtuoso 7.2 drops rows of a transitive path beside several patterns.
     of_class = instances_of(backend, [ref.iri for ref, *_ in found], class_ref)
     return [match for match in found if match[0].iri in of_class]
+
+
+#: At equal score these come after the organizations, programs, places and topics they are
+#: about: a group the source names only as one party ("agencies of the ... Group") and a figure.
+_SECONDARY_CLASSES = (MX.ParticipantGroup, MX.QuantitativeFact)
+
+
+def _named_first(backend: SparqlBackend, found: list[_Match], limit: int) -> list[_Match]:
+    """``found`` with, among equal scores, the things themselves before groups and figures.
+
+    Only the first ``3 * limit`` matches are reordered (the rest cannot reach the top
+    ``limit`` unless they tie with it), so this costs two queries over a bounded set.
+    """
+    window = found[: 3 * limit]
+    if len(window) < 2:
+        return found
+    iris = [match[0].iri for match in window]
+    secondary: set[str] = set()
+    for class_iri in _SECONDARY_CLASSES:
+        secondary |= instances_of(backend, iris, TermRef.of(class_iri))
+    order = sorted(
+        range(len(window)),
+        key=lambda i: (-window[i][1], window[i][0].iri in secondary, i),
+    )
+    return [window[i] for i in order] + found[len(window) :]
 
 
 def _ranked(
