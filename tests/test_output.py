@@ -212,5 +212,9 @@ def test_query_tables_show_big_numbers_with_separators_and_other_formats_keep_th
     for fmt, expected in (("csv", "15000000"), ("tsv", '"15000000"^^'), ("json", '"15000000"')):
         shown = runner.invoke(app, ["query", sparql, "-f", fmt]).stdout
         assert expected in shown and "15,000,000" not in shown
+    # A number followed by a currency column is money in a table, and exact elsewhere.
     money = runner.invoke(app, ["query", "-n", "dollar-figures"]).stdout
-    assert "│ 678,000,000,000 │ USD " in money  # no $: the table cannot know the column is money
+    assert "│ $678 billion   │ USD " in money
+    assert "│ $2.8 billion   │ USD " in money
+    exact = runner.invoke(app, ["query", "-n", "dollar-figures", "-f", "csv"]).stdout
+    assert ",678000000000,USD," in exact and "$" not in exact.split("\n")[1].split(",")[2]

@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
-from mxgraph.output import Report, Section, highlighted, readable_number
+from mxgraph.output import Report, Section, highlighted, money, readable_number
 from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
@@ -265,20 +265,6 @@ def plural(unit: str) -> str:
     else:
         words[-1] = last + "s"
     return " ".join(words) + (of + rest if of else "")
-
-
-def money(value: Number, currency: str) -> str:
-    """An amount as a person reads it: ``$2.8 billion``; other currencies keep their code.
-
-    >>> money(2800000000, "USD"), money(18000000000, "USD"), money(1500, "MXN")
-    ('$2.8 billion', '$18 billion', '1,500 MXN')
-    """
-    scaled = number(value)
-    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
-        if abs(value) >= size:
-            scaled = f"{value / size:.4g} {word}"
-            break
-    return f"${scaled}" if currency == "USD" else f"{scaled} {currency}"
 
 
 def _fact_section(fact: QuantitativeFact) -> Section:

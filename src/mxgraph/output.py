@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -147,12 +147,26 @@ def readable_number(value: int | float | Decimal) -> str:
     return f"{value:,}"
 
 
+def money(value: int | float | Decimal, currency: str) -> str:
+    """An amount as a person reads it: ``$2.8 billion``; other currencies keep their code.
+
+    >>> money(2800000000, "USD"), money(18000000000, "USD"), money(1500, "MXN")
+    ('$2.8 billion', '$18 billion', '1,500 MXN')
+    """
+    scaled = readable_number(value)
+    for size, word in ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")):
+        if abs(float(value)) >= size:
+            scaled = f"{value / size:.4g} {word}"
+            break
+    return f"${scaled}" if currency == "USD" else f"{scaled} {currency}"
+
+
 def table_label(term: Term | None) -> str:
     """:func:`term_label` for a table people read: a typed number with thousands separators
     (``2,000``, ``678,000,000,000``); csv, tsv and json keep the exact lexical form.
 
-    A query's table cannot know that a column is money or in which unit (the
-    result holds numbers, not what they count), so it shows no ``$`` or unit.
+    A number alone does not say what it counts, so no ``$`` or unit is added here;
+    a query's table shows money where the query says so (see :func:`money_columns`).
 
     >>> table_label(ox.Literal("678000000000.0", datatype=ox.NamedNode(XSD.decimal)))
     '678,000,000,000'
@@ -297,13 +311,54 @@ def _markdown(result: SelectResult, deadline: Deadline, color: bool, width: int 
     return ("\n".join(lines) + "\n").encode()
 
 
+def money_columns(variables: Sequence[str]) -> dict[int, int]:
+    """Which columns a table shows as money: ``{number column: currency column}``.
+
+    A column named ``currency`` (an ISO 4217 code, as the named queries give it)
+    makes the column just before it an amount in that currency: ``678000000000``
+    and ``USD`` read ``$678 billion`` in a table; csv, tsv and json keep both
+    exact.
+
+    >>> money_columns(["figure", "value", "currency", "per"])
+    {1: 2}
+    >>> money_columns(["currency"])
+    {}
+    """
+    return {
+        index - 1: index
+        for index, name in enumerate(variables)
+        if name.casefold() == "currency" and index > 0
+    }
+
+
+def _money_cell(amount: Term | None, currency: Term | None) -> str | None:
+    """``$2.8 billion`` for a typed number and a three-letter currency code, else None."""
+    if not (isinstance(amount, ox.Literal) and amount.datatype.value in NUMERIC_DATATYPES):
+        return None
+    code = currency.value if isinstance(currency, ox.Literal | ox.NamedNode) else ""
+    code = code.rpartition("/")[2].rpartition("#")[2]
+    if not (len(code) == 3 and code.isalpha() and code.isupper()):
+        return None
+    try:
+        value = Decimal(amount.value.strip())
+    except InvalidOperation:
+        return None
+    return money(value, code) if value.is_finite() else None
+
+
 def _table(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(*result.variables, show_lines=False)
+    amounts = money_columns(result.variables)
     for row in _rows(result, deadline):
-        table.add_row(*(table_label(term) for term in row))
+        cells = [table_label(term) for term in row]
+        for amount, currency in amounts.items():
+            shown = _money_cell(row[amount], row[currency])
+            if shown is not None:
+                cells[amount] = shown
+        table.add_row(*cells)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
