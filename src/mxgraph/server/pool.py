@@ -42,6 +42,7 @@ import signal
 import socket
 import struct
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
@@ -75,6 +76,10 @@ _GONE = (
     "the server's query processes have stopped (the process that makes them was killed); "
     "restart mxgraph serve"
 )
+
+
+#: The pools started in this process (a new zygote closes their sockets).
+_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
 
 
 class Ticket:
@@ -150,17 +155,29 @@ class WorkerPool:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the zygote; coverage cannot follow it
             server.close()
+            # Another pool's sockets, inherited, would keep its zygote and workers from
+            # seeing the server close them.
+            for other in list(_POOLS):
+                other._close_inherited()
             _zygote(zygote, parent, self.handler, wall, limit)
         zygote.close()
         self._zygote, self._control = pid, server
         for _ in range(self.size):
             self._idle.put(self._spawn())
+        _POOLS.add(self)
+
+    def _close_inherited(self) -> None:  # pragma: no cover - runs in another pool's zygote
+        if self._control is not None:
+            self._control.close()
+        for worker in list(self._idle.queue):
+            worker.connection.close()
 
     def close(self) -> None:
         """Stop the workers and the zygote (a request still waiting gets an error)."""
         if self._closed:
             return
         self._closed = True
+        _POOLS.discard(self)
         while True:
             try:
                 worker = self._idle.get_nowait()

@@ -401,7 +401,7 @@ async def sparql_endpoint(request: Request) -> Response:
         result_format, graph_format = _requested_formats(accept, format_name)
         ticket = Ticket()
         answering = asyncio.ensure_future(
-            site.call(
+            site.call_query(
                 site.render,
                 query,
                 result_format,
