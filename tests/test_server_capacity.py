@@ -4,8 +4,11 @@ process do not delay an entity page or a search (issue #11's bound)."""
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -56,3 +59,48 @@ def test_slow_queries_do_not_delay_pages(served: Server) -> None:
         statuses = [future.result().status_code for future in slow]
     assert statuses == [503] * slow_count
     assert all(seconds < PAGE_BOUND for seconds in timings.values()), timings
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def test_killed_workers_are_replaced_and_the_next_requests_succeed(
+    tmp_path: Path,
+) -> None:
+    server = start_mxgraph(tmp_path, "--workers", "2")
+    try:
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            zygotes = _children(server.process.pid)
+            workers = [pid for zygote in zygotes for pid in _children(zygote)]
+            assert len(zygotes) == 2 and len(workers) == 2 + 2  # the queries', the pages'
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.2)
+            for _ in range(3):
+                answer = client.get("/sparql", params={"query": "ASK { mxd:mexico a mx:Country }"})
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["boolean"] is True
+                assert client.get("/id/usaid").status_code == 200
+    finally:
+        server.stop()
+
+
+def test_a_killed_zygote_stops_the_server_with_one_error_line(tmp_path: Path) -> None:
+    server = start_mxgraph(tmp_path, "--workers", "1")
+    try:
+        zygote = _children(server.process.pid)[0]
+        os.kill(zygote, signal.SIGKILL)
+        assert server.process.wait(timeout=20) == 1
+    finally:
+        server.stop()
+    assert server.log is not None
+    lines = server.log.read_text().splitlines()
+    assert lines[-1] == (
+        "error: the process that makes the query processes died (killed?): "
+        "the server stopped; start it again"
+    )
+    assert not any("Traceback" in line for line in lines)

@@ -209,6 +209,8 @@ def serve(
                 flush=True,
             )
         run_server(site, bind(host, port))
+    if site.failure is not None:
+        raise MxGraphError(site.failure)
 
 
 @contextlib.contextmanager

@@ -163,6 +163,8 @@ class Site:
         self._limiters: dict[str, object] = {}
         self._pool: WorkerPool | None = None
         self._lookup_pool: WorkerPool | None = None
+        #: Why the server must stop (set when the worker processes are gone for good).
+        self.failure: str | None = None
 
     def start(self) -> None:
         """Fork the worker processes that evaluate queries (call before any thread starts).
@@ -188,6 +190,19 @@ class Site:
                 pool.start()
                 pools.append(pool)
             self._pool, self._lookup_pool = pools
+            for pool in pools:
+                pool.watch(self._pool_gone)
+
+    def _pool_gone(self) -> None:
+        """The process that makes the workers died: record why and stop the server
+        (``mxgraph serve`` then exits non-zero, for a supervisor to restart it)."""
+        import signal
+
+        self.failure = (
+            "the process that makes the query processes died (killed?): "
+            "the server stopped; start it again"
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def close(self) -> None:
         """Stop the worker processes (a no-op when :meth:`start` was not called)."""

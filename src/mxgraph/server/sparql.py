@@ -46,7 +46,7 @@ from mxgraph.errors import (
     QueryTimeout,
 )
 from mxgraph.query import Dataset
-from mxgraph.server.pool import PoolStopped, Ticket
+from mxgraph.server.pool import PoolStopped, Ticket, WorkerDied
 from mxgraph.server.site import (
     GraphFormat,
     NotAcceptable,
@@ -340,7 +340,7 @@ def _status(error: MxGraphError) -> int:
         return 406
     if isinstance(error, ResultTooLarge):
         return 422
-    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped):
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped | WorkerDied):
         return 503
     if isinstance(error, QuerySyntaxError | QueryRefused):
         return 400
