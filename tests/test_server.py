@@ -445,6 +445,23 @@ def test_one_log_line_per_request(served: Server, client: httpx.Client) -> None:
     assert all("log-marker" not in line for line in lines)  # paths only, no query text
 
 
+def test_a_path_cannot_forge_a_log_line(served: Server) -> None:
+    import http.client
+
+    # Sent as is (httpx would re-encode it): a newline, a fake line, a colour escape and a NUL.
+    forged = "/id/x%0aGET%20/admin%20200%201.0%20ms%0d%1b%5b31mRED%00"
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    connection.request("GET", forged)
+    assert connection.getresponse().status == 404
+    connection.close()
+    time.sleep(0.2)
+    assert served.log is not None
+    text = served.log.read_text()
+    assert f"GET {forged} 404 " in text  # the path as it was sent, on its own line
+    assert not any(line.startswith("GET /admin") for line in text.splitlines())
+    assert "\x1b" not in text and "\x00" not in text and "\r" not in text
+
+
 # -- the service description -------------------------------------------------------------------
 
 

@@ -75,8 +75,31 @@ class ServerMiddleware:
         finally:
             if self.log is not None:
                 elapsed = (time.perf_counter() - started) * 1000
-                self.log.write(f"{scope['method']} {scope['path']} {status} {elapsed:.1f} ms\n")
+                path = loggable_path(scope)
+                self.log.write(f"{scope['method']} {path} {status} {elapsed:.1f} ms\n")
                 self.log.flush()
+
+
+def loggable_path(scope: Scope) -> str:
+    r"""A request's path as the log shows it: as the client sent it (still percent-encoded),
+    with anything unprintable escaped, so a path cannot forge a log line or colour the
+    terminal.
+
+    >>> loggable_path({"raw_path": b"/id/x%0aGET%20/admin", "path": "/id/x\nGET /admin"})
+    '/id/x%0aGET%20/admin'
+    >>> loggable_path({"path": "/id/a\x1b[31m\x00 b"})
+    '/id/a\\x1b[31m\\x00\\x20b'
+    """
+    raw = scope.get("raw_path")
+    text = raw.decode("latin-1") if isinstance(raw, bytes) else str(scope.get("path", ""))
+    return "".join(
+        char if char.isprintable() and not char.isspace() else _escape(char) for char in text
+    )
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def build_app(site: Site, *, log: TextIO | None = sys.stderr) -> Starlette:
