@@ -15,7 +15,8 @@ Every refusal is a 4xx status with a one-line ``text/plain`` message: a syntax
 error (400, at its line and column), an update or a SERVICE, LOAD or outside
 FROM (400, as ``mxgraph query`` refuses them), a format the client cannot take
 (406, listing those there are), an answer past ``--max-rows`` (422), a body
-over :data:`MAX_BODY` (413), a wrong content type (415), a malformed request
+over :data:`MAX_BODY` (413), a URL query string over :data:`MAX_QUERY_STRING`
+(414: a long query goes by POST), a wrong content type (415), a malformed request
 (400). A query that runs out of time gets 503 and a message, never a cut
 answer.
 
@@ -67,6 +68,9 @@ F = TypeVar("F")
 
 #: The largest request body taken (a query or a form): 1 MiB.
 MAX_BODY = 1 << 20
+
+#: The longest URL query string taken (64 KiB): a longer query goes in a POST body.
+MAX_QUERY_STRING = 64 << 10
 
 #: Media types a SELECT or ASK answer can be sent as, the preferred first.
 RESULT_TYPES: tuple[tuple[str, ResultFormat], ...] = (
@@ -271,10 +275,11 @@ def _too_large(size: int) -> str:
 async def _parameters(request: Request) -> list[tuple[str, str]]:
     """Every parameter of a request: its query string's, then its form's (or its query body)."""
     query_string: bytes = request.scope.get("query_string", b"")
-    if len(query_string) > MAX_BODY:
+    if len(query_string) > MAX_QUERY_STRING:
         raise BadRequest(
             f"the URL's query string ({len(query_string):,} bytes) is longer than the "
-            f"{MAX_BODY:,} bytes taken: POST a long query",
+            f"{MAX_QUERY_STRING:,} bytes taken: send a long query by POST (as "
+            f"application/sparql-query or a form, up to {MAX_BODY:,} bytes)",
             414,
         )
     params = strict_form(query_string)
