@@ -424,6 +424,20 @@ def test_cors_preflight_and_answer(client: httpx.Client) -> None:
     assert answer.headers["access-control-allow-origin"] == "*"
 
 
+def test_head_and_plain_options(client: httpx.Client) -> None:
+    options = client.options("/sparql")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    get = client.get("/sparql", params={"query": "ASK {}"})
+    head = client.head("/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert client.head("/sparql").headers["content-type"].startswith("text/turtle")
+    refused = client.delete("/sparql")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+
+
 @pytest.mark.parametrize("path", ["/sparql?query=ASK%7B%7D", "/sparql?query=%zz", "/nowhere"])
 def test_every_response_has_the_security_headers(client: httpx.Client, path: str) -> None:
     answer = client.get(path)

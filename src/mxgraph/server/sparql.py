@@ -372,9 +372,11 @@ async def sparql_endpoint(request: Request) -> Response:
     from starlette.responses import RedirectResponse, Response
 
     site: Site = request.app.state.site
-    if request.method not in ("GET", "POST"):
+    if request.method == "OPTIONS":  # a plain one (CORS preflights are answered before)
+        return Response(status_code=204, headers={"Allow": _ALLOW})
+    if request.method not in ("GET", "HEAD", "POST"):
         response = _text(f"{request.method} is not allowed here: send GET or POST", 405)
-        response.headers["Allow"] = "GET, POST, OPTIONS"
+        response.headers["Allow"] = _ALLOW
         return response
     try:
         params = await _parameters(request)
@@ -421,6 +423,9 @@ async def sparql_endpoint(request: Request) -> Response:
         return _text(str(error), _status(error))
     return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
 
+
+#: The methods ``/sparql`` answers (HEAD as GET, without the body).
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 #: Answers depend on the Accept header: caches must keep one per value.
 _VARY = {"Vary": "Accept"}
