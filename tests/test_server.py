@@ -307,6 +307,23 @@ def test_service_load_and_outside_from_are_refused(
     assert listener.connections == []
 
 
+def test_refusals_give_no_command_line_advice(client: httpx.Client, listener: Listener) -> None:
+    expected = {
+        f"SELECT * {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}": (
+            "SERVICE is refused: a local query may not call remote endpoints "
+            "(this endpoint is read-only and offline)\n"
+        ),
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }": (
+            "INSERT is refused: queries are read-only (this endpoint is read-only and offline)\n"
+        ),
+    }
+    for sparql, message in expected.items():
+        answer = client.post("/sparql", data={"query": sparql})
+        assert (answer.status_code, answer.text) == (400, message)
+    time.sleep(0.2)
+    assert listener.connections == []
+
+
 # -- limits -------------------------------------------------------------------------------------
 
 
@@ -317,7 +334,7 @@ def test_a_query_past_the_time_limit_is_an_error_not_a_cut_answer(client: httpx.
     elapsed = time.monotonic() - started
     assert (answer.status_code, answer.text) == (
         503,
-        f"query stopped after {TIMEOUT} s (--timeout)\n",
+        f"query stopped after {TIMEOUT} s (the server's time limit)\n",
     )
     assert TIMEOUT <= elapsed < TIMEOUT + 1.5
 
@@ -325,7 +342,10 @@ def test_a_query_past_the_time_limit_is_an_error_not_a_cut_answer(client: httpx.
 def test_the_client_may_ask_for_a_shorter_limit(client: httpx.Client) -> None:
     started = time.monotonic()
     answer = client.get("/sparql", params={"query": LONG, "timeout": "500"})
-    assert (answer.status_code, answer.text) == (503, "query stopped after 0.5 s (--timeout)\n")
+    assert (answer.status_code, answer.text) == (
+        503,
+        "query stopped after 0.5 s (the timeout the request asked for)\n",
+    )
     assert time.monotonic() - started < 1.5
     # and the server still answers at once afterwards (the worker was replaced)
     assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True

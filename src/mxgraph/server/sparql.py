@@ -354,6 +354,34 @@ def _status(error: MxGraphError) -> int:
     return 400
 
 
+#: The command-line advice of mxgraph's refusals ("(use --allow-network)"), which an HTTP
+#: client cannot follow.
+_CLI_ADVICE = re.compile(r"\s*\((?:use|needs|updates need)\b[^()]*--[a-z-]+[^()]*\)")
+
+
+def client_message(error: MxGraphError, site: Site, client_timeout: float | None) -> str:
+    """``error``'s message for an HTTP client: the CLI's advice (options to pass) becomes
+    what holds for this endpoint, and a time limit is named as the client's or the server's.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> site = Site(open_store(bundled=False), ServeConfig(timeout=30))
+    >>> client_message(QueryRefused("SERVICE is refused: no (use --allow-network)"), site, None)
+    'SERVICE is refused: no (this endpoint is read-only and offline)'
+    >>> client_message(QueryTimeout("query stopped after 0.5 s (--timeout)"), site, 0.5)
+    'query stopped after 0.5 s (the timeout the request asked for)'
+    >>> client_message(QueryTimeout("query stopped after 30 s (--timeout)"), site, None)
+    "query stopped after 30 s (the server's time limit)"
+    """
+    message = str(error)
+    if isinstance(error, QueryRefused):
+        return _CLI_ADVICE.sub(" (this endpoint is read-only and offline)", message)
+    server = site.config.timeout or None
+    own = client_timeout is not None and (server is None or client_timeout < server)
+    limit = "the timeout the request asked for" if own else "the server's time limit"
+    return message.replace("(--timeout)", f"({limit})")
+
+
 #: Messages are one line of at most this many characters (a syntax error quotes the query).
 _MESSAGE_LIMIT = 2000
 
@@ -372,6 +400,7 @@ async def sparql_endpoint(request: Request) -> Response:
     from starlette.responses import RedirectResponse, Response
 
     site: Site = request.app.state.site
+    client_timeout: float | None = None
     if request.method == "OPTIONS":  # a plain one (CORS preflights are answered before)
         return Response(status_code=204, headers={"Allow": _ALLOW})
     if request.method not in ("GET", "HEAD", "POST"):
@@ -406,6 +435,7 @@ async def sparql_endpoint(request: Request) -> Response:
             tuple(value for key, value in params if key == "named-graph-uri"),
         )
         result_format, graph_format = _requested_formats(accept, format_name)
+        client_timeout = _timeout(params)
         ticket = Ticket()
         answering = asyncio.ensure_future(
             site.call_query(
@@ -414,13 +444,13 @@ async def sparql_endpoint(request: Request) -> Response:
                 result_format,
                 graph_format,
                 dataset=dataset,
-                timeout=_timeout(params),
+                timeout=client_timeout,
                 ticket=ticket,
             )
         )
         rendered = await _unless_client_leaves(request, answering, ticket)
     except MxGraphError as error:
-        return _text(str(error), _status(error))
+        return _text(client_message(error, site, client_timeout), _status(error))
     return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
 
 
