@@ -87,20 +87,3 @@ def test_killed_workers_are_replaced_and_the_next_requests_succeed(
                 assert client.get("/id/usaid").status_code == 200
     finally:
         server.stop()
-
-
-def test_a_killed_zygote_stops_the_server_with_one_error_line(tmp_path: Path) -> None:
-    server = start_mxgraph(tmp_path, "--workers", "1")
-    try:
-        zygote = _children(server.process.pid)[0]
-        os.kill(zygote, signal.SIGKILL)
-        assert server.process.wait(timeout=20) == 1
-    finally:
-        server.stop()
-    assert server.log is not None
-    lines = server.log.read_text().splitlines()
-    assert lines[-1] == (
-        "error: the process that makes the query processes died (killed?): "
-        "the server stopped; start it again"
-    )
-    assert not any("Traceback" in line for line in lines)

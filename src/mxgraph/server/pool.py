@@ -324,12 +324,12 @@ class WorkerPool:
             )
         limit = memory_limit()
         cause = (
-            f"killed from outside, or it needed more than the memory limit of "
-            f"{format_bytes(limit)} (--max-memory)"
+            f"it needed more memory than the server's limit of {format_bytes(limit)}, "
+            "or it was killed from outside"
             if limit is not None
-            else "killed from outside, or out of memory"
+            else "out of memory, or killed from outside"
         )
-        return WorkerDied(f"stopped: the process evaluating the query died ({cause})")
+        return WorkerDied(f"stopped: the process evaluating the query died: {cause}")
 
 
 def decode_answer(answer: bytes, error_classes: Mapping[str, type[MxGraphError]]) -> bytes:
