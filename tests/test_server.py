@@ -524,6 +524,15 @@ def test_service_description(served: Server, client: httpx.Client) -> None:
     assert len(names) == sum(1 for _ in open_store().oxigraph.named_graphs())
 
 
+def test_the_service_description_does_not_reflect_the_host_header(
+    served: Server, client: httpx.Client
+) -> None:
+    answer = client.get("/sparql", headers={"Host": "evil.example"})
+    assert answer.status_code == 200
+    assert b"evil.example" not in answer.content
+    assert f"<{served.query_url}>".encode() in answer.content
+
+
 def test_a_browser_is_sent_to_the_query_page(client: httpx.Client) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     answer = client.get("/sparql", headers={"Accept": browser})

@@ -495,11 +495,28 @@ def _prefers_html(accept: str | None) -> bool:
 
 
 def _endpoint_url(request: Request) -> str:
-    """The endpoint's own URL, as the service description names it."""
+    """The endpoint's own URL, as the service description names it: under ``--base-url``
+    when given, else at the address the request reached (the server's own socket address,
+    never the client's ``Host`` header, which anyone can set)."""
     site: Site = request.app.state.site
     if site.config.base_url:
         return site.config.base_url.rstrip("/") + "/sparql"
-    return str(request.url.replace(query=""))
+    return endpoint_at(request.scope.get("server"), site)
+
+
+def endpoint_at(address: tuple[str, int] | None, site: Site) -> str:
+    """The URL of ``/sparql`` at a socket ``address`` (IPv6 in brackets), or at the
+    configured host and port when the address is unknown.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> site = Site(open_store(bundled=False), ServeConfig())
+    >>> endpoint_at(("::1", 8000), site), endpoint_at(None, site)
+    ('http://[::1]:8000/sparql', 'http://127.0.0.1:7878/sparql')
+    """
+    host, port = address or (site.config.host, site.config.port)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/sparql"
 
 
 # -- the service description ---------------------------------------------------------------
