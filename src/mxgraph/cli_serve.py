@@ -161,7 +161,8 @@ def serve(
             "--workers",
             min=1,
             max=256,
-            help="Queries evaluated at once, each in its own walled process.",
+            help="User queries evaluated at once, each in its own walled process "
+            "(the pages' lookups have two more of their own, so slow queries cannot stall them).",
             metavar="N",
         ),
     ] = 8,
