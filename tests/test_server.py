@@ -18,6 +18,7 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
@@ -306,6 +307,23 @@ def test_service_load_and_outside_from_are_refused(
     assert listener.connections == []
 
 
+def test_refusals_give_no_command_line_advice(client: httpx.Client, listener: Listener) -> None:
+    expected = {
+        f"SELECT * {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}": (
+            "SERVICE is refused: a local query may not call remote endpoints "
+            "(this endpoint is read-only and offline)\n"
+        ),
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }": (
+            "INSERT is refused: queries are read-only (this endpoint is read-only and offline)\n"
+        ),
+    }
+    for sparql, message in expected.items():
+        answer = client.post("/sparql", data={"query": sparql})
+        assert (answer.status_code, answer.text) == (400, message)
+    time.sleep(0.2)
+    assert listener.connections == []
+
+
 # -- limits -------------------------------------------------------------------------------------
 
 
@@ -316,7 +334,7 @@ def test_a_query_past_the_time_limit_is_an_error_not_a_cut_answer(client: httpx.
     elapsed = time.monotonic() - started
     assert (answer.status_code, answer.text) == (
         503,
-        f"query stopped after {TIMEOUT} s (--timeout)\n",
+        f"query stopped after {TIMEOUT} s (the server's time limit)\n",
     )
     assert TIMEOUT <= elapsed < TIMEOUT + 1.5
 
@@ -324,7 +342,10 @@ def test_a_query_past_the_time_limit_is_an_error_not_a_cut_answer(client: httpx.
 def test_the_client_may_ask_for_a_shorter_limit(client: httpx.Client) -> None:
     started = time.monotonic()
     answer = client.get("/sparql", params={"query": LONG, "timeout": "500"})
-    assert (answer.status_code, answer.text) == (503, "query stopped after 0.5 s (--timeout)\n")
+    assert (answer.status_code, answer.text) == (
+        503,
+        "query stopped after 0.5 s (the timeout the request asked for)\n",
+    )
     assert time.monotonic() - started < 1.5
     # and the server still answers at once afterwards (the worker was replaced)
     assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
@@ -423,6 +444,20 @@ def test_cors_preflight_and_answer(client: httpx.Client) -> None:
     assert answer.headers["access-control-allow-origin"] == "*"
 
 
+def test_head_and_plain_options(client: httpx.Client) -> None:
+    options = client.options("/sparql")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    get = client.get("/sparql", params={"query": "ASK {}"})
+    head = client.head("/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert client.head("/sparql").headers["content-type"].startswith("text/turtle")
+    refused = client.delete("/sparql")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+
+
 @pytest.mark.parametrize("path", ["/sparql?query=ASK%7B%7D", "/sparql?query=%zz", "/nowhere"])
 def test_every_response_has_the_security_headers(client: httpx.Client, path: str) -> None:
     answer = client.get(path)
@@ -443,6 +478,23 @@ def test_one_log_line_per_request(served: Server, client: httpx.Client) -> None:
     )
     assert any(line.startswith("GET /sparql 200 ") for line in lines)
     assert all("log-marker" not in line for line in lines)  # paths only, no query text
+
+
+def test_a_path_cannot_forge_a_log_line(served: Server) -> None:
+    import http.client
+
+    # Sent as is (httpx would re-encode it): a newline, a fake line, a colour escape and a NUL.
+    forged = "/id/x%0aGET%20/admin%20200%201.0%20ms%0d%1b%5b31mRED%00"
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    connection.request("GET", forged)
+    assert connection.getresponse().status == 404
+    connection.close()
+    time.sleep(0.2)
+    assert served.log is not None
+    text = served.log.read_text()
+    assert f"GET {forged} 404 " in text  # the path as it was sent, on its own line
+    assert not any(line.startswith("GET /admin") for line in text.splitlines())
+    assert "\x1b" not in text and "\x00" not in text and "\r" not in text
 
 
 # -- the service description -------------------------------------------------------------------
@@ -470,6 +522,15 @@ def test_service_description(served: Server, client: httpx.Client) -> None:
     names = {str(graph.value(named, sd.name)) for named in graph.objects(dataset, sd.namedGraph)}
     assert ONTOLOGY_GRAPH.value in names
     assert len(names) == sum(1 for _ in open_store().oxigraph.named_graphs())
+
+
+def test_the_service_description_does_not_reflect_the_host_header(
+    served: Server, client: httpx.Client
+) -> None:
+    answer = client.get("/sparql", headers={"Host": "evil.example"})
+    assert answer.status_code == 200
+    assert b"evil.example" not in answer.content
+    assert f"<{served.query_url}>".encode() in answer.content
 
 
 def test_a_browser_is_sent_to_the_query_page(client: httpx.Client) -> None:
@@ -575,16 +636,44 @@ def test_a_huge_body_is_413(client: httpx.Client) -> None:
     assert answer.text.startswith("the request body (")
 
 
-def test_a_huge_url_is_414(served: Server) -> None:
+def _get(served: Server, target: str) -> tuple[int, str]:
     import http.client
 
-    # httpx refuses such a URL itself; http.client sends it.
+    # httpx refuses long URLs itself; http.client sends them.
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
-    connection.request("GET", "/sparql?query=" + "x" * (1 << 20) + "x")
-    answer = connection.getresponse()
-    assert answer.status == 414
-    assert answer.read().decode().startswith("the URL's query string (1,048,583 bytes) is longer")
-    connection.close()
+    try:
+        connection.request("GET", target, headers={"Accept": "application/sparql-results+json"})
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode()
+    finally:
+        connection.close()
+
+
+def test_a_long_url_is_414_telling_to_post(served: Server) -> None:
+    status, text = _get(served, "/sparql?query=" + "x" * (64 << 10))
+    assert status == 414
+    assert text == (
+        "the URL's query string (65,542 bytes) is longer than the 65,536 bytes taken: send a "
+        "long query by POST (as application/sparql-query or a form, up to 1,048,576 bytes)\n"
+    )
+
+
+def test_a_huge_url_is_refused_before_it_is_read_whole(served: Server) -> None:
+    # Far past the 64 KiB taken: refused by the HTTP layer while reading the headers.
+    try:
+        status, _ = _get(served, "/sparql?query=" + "x" * (1 << 20))
+    except (ConnectionResetError, BrokenPipeError):
+        status = 400  # the server answered 400 and closed while the client still wrote
+    assert status == 400
+    status, text = _get(served, "/sparql?query=ASK%20%7B%7D")  # the server goes on
+    assert status == 200, text
+
+
+def test_a_get_query_of_60_kib_is_answered(served: Server) -> None:
+    padding = "#" + "x" * (60 << 10) + "\n"
+    status, text = _get(served, "/sparql?query=" + quote(padding + "ASK {}"))
+    assert status == 200, text
+    assert json.loads(text)["boolean"] is True
 
 
 @pytest.mark.slow

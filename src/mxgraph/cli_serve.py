@@ -161,7 +161,8 @@ def serve(
             "--workers",
             min=1,
             max=256,
-            help="Queries evaluated at once, each in its own walled process.",
+            help="User queries evaluated at once, each in its own walled process "
+            "(the pages' lookups have two more of their own, so slow queries cannot stall them).",
             metavar="N",
         ),
     ] = 8,
@@ -209,6 +210,8 @@ def serve(
                 flush=True,
             )
         run_server(site, bind(host, port))
+    if site.failure is not None:
+        raise MxGraphError(site.failure)
 
 
 @contextlib.contextmanager
@@ -219,12 +222,16 @@ def _closing(site: Site) -> Iterator[None]:
         site.close()
 
 
+#: The most connections served at once (each holds at most ~100 KiB of unread request).
+LIMIT_CONNECTIONS = 512
+
+
 def run_server(site: Site, listener: socket.socket) -> None:
     """Serve ``site`` on ``listener`` with uvicorn until Ctrl-C or SIGTERM."""
     import uvicorn
 
     from mxgraph.server.app import build_app
-    from mxgraph.server.sparql import MAX_BODY
+    from mxgraph.server.sparql import MAX_QUERY_STRING
 
     host, port = listener.getsockname()[:2]
     url = server_url(host, port)
@@ -261,8 +268,13 @@ def run_server(site: Site, listener: socket.socket) -> None:
         lifespan="off",
         timeout_graceful_shutdown=2,
         server_header=False,
-        # A request line and headers up to a little more than the query string taken, so
-        # a long GET query is refused by the endpoint with its message (414).
-        h11_max_incomplete_event_size=MAX_BODY + (64 << 10),
+        # h11 always (httptools, where installed, would not keep these limits). A request
+        # line and headers up to the query string taken plus 32 KiB of headers, so a
+        # longer GET query gets the endpoint's 414 telling to POST it, and an unfinished
+        # request holds at most that much memory; at most LIMIT_CONNECTIONS connections
+        # (and requests) at once, past which uvicorn answers 503.
+        http="h11",
+        h11_max_incomplete_event_size=MAX_QUERY_STRING + (32 << 10),
+        limit_concurrency=LIMIT_CONNECTIONS,
     )
     Server(config).run(sockets=[listener])

@@ -15,6 +15,7 @@ milliseconds) and the security headers on every response, errors included.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -59,10 +60,12 @@ class ServerMiddleware:
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
 
+        started_response = False
+
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [
                     *message.get("headers", []),
@@ -71,12 +74,55 @@ class ServerMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            try:
+                await self.app(scope, receive, send_with_headers)
+            except asyncio.CancelledError:
+                # Only the server cancels a request: it is stopping and its grace for
+                # requests in flight is over. The client is told so, and no traceback logged.
+                if not started_response:
+                    await _stopping(send_with_headers)
         finally:
             if self.log is not None:
                 elapsed = (time.perf_counter() - started) * 1000
-                self.log.write(f"{scope['method']} {scope['path']} {status} {elapsed:.1f} ms\n")
+                path = loggable_path(scope)
+                self.log.write(f"{scope['method']} {path} {status} {elapsed:.1f} ms\n")
                 self.log.flush()
+
+
+#: The answer to a request still in flight when the server stops.
+STOPPING = b"the server is stopping\n"
+
+
+async def _stopping(send: Send) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(STOPPING)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": STOPPING})
+
+
+def loggable_path(scope: Scope) -> str:
+    r"""A request's path as the log shows it: as the client sent it (still percent-encoded),
+    with anything unprintable escaped, so a path cannot forge a log line or colour the
+    terminal.
+
+    >>> loggable_path({"raw_path": b"/id/x%0aGET%20/admin", "path": "/id/x\nGET /admin"})
+    '/id/x%0aGET%20/admin'
+    >>> loggable_path({"path": "/id/a\x1b[31m\x00 b"})
+    '/id/a\\x1b[31m\\x00\\x20b'
+    """
+    raw = scope.get("raw_path")
+    text = raw.decode("latin-1") if isinstance(raw, bytes) else str(scope.get("path", ""))
+    return "".join(
+        char if char.isprintable() and not char.isspace() else _escape(char) for char in text
+    )
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def build_app(site: Site, *, log: TextIO | None = sys.stderr) -> Starlette:

@@ -42,6 +42,7 @@ import signal
 import socket
 import struct
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
@@ -67,6 +68,14 @@ class QueryCancelled(MxGraphError):
     """A request given up before its answer (its client went away)."""
 
 
+class WorkerDied(MxGraphError):
+    """The process evaluating a request died before answering it."""
+
+
+class _NotStarted(Exception):
+    """The worker was dead before it got the request: nothing was evaluated."""
+
+
 class PoolStopped(MxGraphError):
     """The worker processes are gone: the server is stopping, or the zygote was killed."""
 
@@ -75,6 +84,10 @@ _GONE = (
     "the server's query processes have stopped (the process that makes them was killed); "
     "restart mxgraph serve"
 )
+
+
+#: The pools started in this process (a new zygote closes their sockets).
+_POOLS: weakref.WeakSet[WorkerPool] = weakref.WeakSet()
 
 
 class Ticket:
@@ -150,17 +163,48 @@ class WorkerPool:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the zygote; coverage cannot follow it
             server.close()
+            # Another pool's sockets, inherited, would keep its zygote and workers from
+            # seeing the server close them.
+            for other in list(_POOLS):
+                other._close_inherited()
             _zygote(zygote, parent, self.handler, wall, limit)
         zygote.close()
         self._zygote, self._control = pid, server
         for _ in range(self.size):
             self._idle.put(self._spawn())
+        _POOLS.add(self)
+
+    def watch(self, on_gone: Callable[[], None]) -> None:
+        """Reap the zygote if it dies (killed) while the pool is open, then call ``on_gone``.
+
+        Without the zygote no worker can be replaced, so the caller should stop serving.
+        Starts a thread: call it after every pool of the process has been started.
+        """
+        zygote = self._zygote
+        if zygote is None:
+            return
+
+        def wait() -> None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(zygote, 0)
+            if not self._closed:
+                self._gone = True
+                on_gone()
+
+        threading.Thread(target=wait, name="mxgraph-zygote-watch", daemon=True).start()
+
+    def _close_inherited(self) -> None:  # pragma: no cover - runs in another pool's zygote
+        if self._control is not None:
+            self._control.close()
+        for worker in list(self._idle.queue):
+            worker.connection.close()
 
     def close(self) -> None:
         """Stop the workers and the zygote (a request still waiting gets an error)."""
         if self._closed:
             return
         self._closed = True
+        _POOLS.discard(self)
         while True:
             try:
                 worker = self._idle.get_nowait()
@@ -188,6 +232,17 @@ class WorkerPool:
         A request whose ``ticket`` is cancelled raises :class:`QueryCancelled`.
         """
         ticket = ticket or Ticket()
+        # A worker that had died before it was given the request (killed while idle)
+        # evaluated nothing: it is replaced and the request goes to the next worker.
+        # Each dead worker is met once, so size + 1 tries reach a live one.
+        for _ in range(self.size + 1):
+            try:
+                return self._run_once(request, deadline, ticket)
+            except _NotStarted:
+                continue
+        raise self._died(started=False)
+
+    def _run_once(self, request: bytes, deadline: Deadline, ticket: Ticket) -> bytes:
         if self._closed or self._control is None:
             raise PoolStopped("the server is stopping")
         if self._gone:
@@ -204,6 +259,11 @@ class WorkerPool:
             raise QueryCancelled("the request was given up before its answer")
         try:
             _send(worker.connection, request)
+        except OSError:
+            ticket._assign(None)
+            self._replace(worker)
+            raise _NotStarted() from None
+        try:
             answer = _receive(worker.connection, deadline)
         except QueryTimeout:
             ticket._assign(None)
@@ -216,9 +276,9 @@ class WorkerPool:
         if not ticket._assign(None):
             self._replace(worker)
             raise QueryCancelled("the request was given up before its answer")
-        if answer is None:  # the worker died (most likely at the memory cap)
+        if answer is None:  # the worker died while evaluating the request
             self._replace(worker)
-            raise self._died()
+            raise self._died(started=True)
         self._idle.put(worker)
         return decode_answer(answer, self.error_classes)
 
@@ -250,18 +310,26 @@ class WorkerPool:
             if not self._closed:  # the zygote is gone: no worker can be made any more
                 self._gone = True
 
-    def _died(self) -> MxGraphError:
+    def _died(self, *, started: bool) -> MxGraphError:
+        """What to tell of a worker that died: only what is known (it was reaped by the
+        zygote, so how it died is not), and the memory limit as one possible cause."""
         if self._closed:  # the server is stopping and took its workers with it
             return PoolStopped("the server is stopping")
         if self._gone:
             return PoolStopped(_GONE)
-        limit = memory_limit()
-        if limit is not None:
-            return MemoryLimitExceeded(
-                f"stopped: the query's process died, most likely at the memory limit of "
-                f"{format_bytes(limit)} (--max-memory)"
+        if not started:
+            return WorkerDied(
+                "the server's query processes died before evaluating the query "
+                "(killed from outside?); try again"
             )
-        return MxGraphError("query failed: the evaluating process died (out of memory?)")
+        limit = memory_limit()
+        cause = (
+            f"it needed more memory than the server's limit of {format_bytes(limit)}, "
+            "or it was killed from outside"
+            if limit is not None
+            else "out of memory, or killed from outside"
+        )
+        return WorkerDied(f"stopped: the process evaluating the query died: {cause}")
 
 
 def decode_answer(answer: bytes, error_classes: Mapping[str, type[MxGraphError]]) -> bytes:

@@ -14,6 +14,14 @@ processes of :mod:`mxgraph.server.pool`, one query at a time each, killed and
 replaced at the deadline. Before it (a script, a doctest) each query forks a
 walled child of its own, as ``mxgraph query`` does.
 
+What a slow query can delay: user queries (``/sparql``, the query page, the named
+queries' pages) run in ``--workers`` processes, and the pages' own lookups (entity
+pages, search, the home page) in ``lookup_workers`` processes that no user query
+can take, with threads of their own (:data:`PAGE_THREADS`). So however many slow
+queries are in flight, an entity page or a search waits only for other pages'
+lookups, never for a user's query; only the pages that run a user's query wait
+for a user query process, within ``--timeout``.
+
 IRIs and pages: an entity ``https://w3id.org/mxgraph/id/usaid`` is served at
 ``/id/usaid`` and an ontology term ``https://w3id.org/mxgraph/ontology#Country``
 at ``/ontology#Country``. :meth:`Site.link` gives the link a page should use:
@@ -131,9 +139,19 @@ class ServeConfig:
     base_url: str | None = None
     #: Whether the graph has the entailments of ``--infer`` added.
     infer: bool = False
-    #: How many queries are evaluated at once (worker processes); requests get four times
-    #: as many threads, so that those waiting for a worker wait within their own deadline.
+    #: How many user queries (``/sparql``, the query page) are evaluated at once (worker
+    #: processes); they get four times as many threads, so that those waiting for a worker
+    #: wait within their own deadline.
     workers: int = 8
+    #: Worker processes kept for mxgraph's own lookups (the entity pages, search), which no
+    #: user query can take: however many slow user queries are in flight, a page waits only
+    #: for other pages' lookups. Pages get threads of their own, :data:`PAGE_THREADS`.
+    lookup_workers: int = 2
+
+
+#: Threads for the pages (rendering and waiting for their lookups), apart from the
+#: ``4 × workers`` threads of user queries, so a flood of queries cannot take them.
+PAGE_THREADS = 16
 
 
 class Site:
@@ -142,38 +160,66 @@ class Site:
     def __init__(self, store: MxStore, config: ServeConfig) -> None:
         self.store = store
         self.config = config
-        self._limiter: object | None = None
+        self._limiters: dict[str, object] = {}
         self._pool: WorkerPool | None = None
+        self._lookup_pool: WorkerPool | None = None
+        #: Why the server must stop (set when the worker processes are gone for good).
+        self.failure: str | None = None
 
     def start(self) -> None:
         """Fork the worker processes that evaluate queries (call before any thread starts).
 
+        Two pools: ``config.workers`` processes for user queries, and
+        ``config.lookup_workers`` kept for the pages' lookups (see :class:`ServeConfig`).
+
         >>> from mxgraph.store import open_store
         >>> site = Site(open_store(), ServeConfig(workers=2))
         >>> site.start()
-        >>> site.pool.size, site.query("ASK { mxd:mexico a mx:Country }")
-        (2, AskResult(value=True))
+        >>> site.pool.size, site.lookup_pool.size, site.query("ASK { mxd:mexico a mx:Country }")
+        (2, 2, AskResult(value=True))
         >>> site.close()
         """
         if self._pool is None and hasattr(os, "fork"):
-            pool = WorkerPool(
-                functools.partial(_evaluate, self.store),
-                size=self.config.workers,
-                error_classes=_ERROR_CLASSES,
-            )
-            pool.start()
-            self._pool = pool
+            pools = []
+            for size in (self.config.workers, self.config.lookup_workers):
+                pool = WorkerPool(
+                    functools.partial(_evaluate, self.store),
+                    size=size,
+                    error_classes=_ERROR_CLASSES,
+                )
+                pool.start()
+                pools.append(pool)
+            self._pool, self._lookup_pool = pools
+            for pool in pools:
+                pool.watch(self._pool_gone)
+
+    def _pool_gone(self) -> None:
+        """The process that makes the workers died: record why and stop the server
+        (``mxgraph serve`` then exits non-zero, for a supervisor to restart it)."""
+        import signal
+
+        self.failure = (
+            "the process that makes the query processes died (killed?): "
+            "the server stopped; start it again"
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def close(self) -> None:
         """Stop the worker processes (a no-op when :meth:`start` was not called)."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        for pool in (self._pool, self._lookup_pool):
+            if pool is not None:
+                pool.close()
+        self._pool = self._lookup_pool = None
 
     @property
     def pool(self) -> WorkerPool | None:
-        """The worker processes, once :meth:`start` has made them."""
+        """The worker processes of user queries, once :meth:`start` has made them."""
         return self._pool
+
+    @property
+    def lookup_pool(self) -> WorkerPool | None:
+        """The worker processes kept for the pages' lookups, once :meth:`start` has made them."""
+        return self._lookup_pool
 
     def backend(self) -> LocalBackend:
         """A backend for one request: its queries share one deadline of ``config.timeout``."""
@@ -257,21 +303,36 @@ class Site:
     def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
         payload = request.encode()
-        if self._pool is not None:
-            return self._pool.run(payload, deadline, ticket)
+        pool = self._lookup_pool if request.op == "select" else self._pool
+        if pool is not None:
+            return pool.run(payload, deadline, ticket)
         handler = functools.partial(_evaluate, self.store)
         answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
         return decode_answer(answer, _ERROR_CLASSES)
 
     async def call(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
-        """Run blocking ``fn(*args, **kwargs)`` in a worker thread, off the event loop."""
+        """Run blocking ``fn(*args, **kwargs)`` for a page in a thread, off the event loop.
+
+        Pages share :data:`PAGE_THREADS` threads; user queries have their own
+        (:meth:`call_query`), so slow queries never leave a page without a thread.
+        """
+        return await self._in_thread("pages", PAGE_THREADS, fn, *args, **kwargs)
+
+    async def call_query(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
+        """Run a user query's blocking ``fn(*args, **kwargs)`` in one of ``4 × workers`` threads."""
+        return await self._in_thread("queries", 4 * self.config.workers, fn, *args, **kwargs)
+
+    async def _in_thread(
+        self, name: str, size: int, fn: Callable[..., T], /, *args: object, **kwargs: object
+    ) -> T:
         import anyio.to_thread
 
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(4 * self.config.workers)
+        limiter = self._limiters.get(name)
+        if limiter is None:
+            limiter = self._limiters[name] = anyio.CapacityLimiter(size)
         return await anyio.to_thread.run_sync(
             functools.partial(fn, *args, **kwargs),
-            limiter=self._limiter,  # type: ignore[arg-type]
+            limiter=limiter,  # type: ignore[arg-type]
         )
 
     def page_path(self, iri: str) -> str | None:

@@ -15,7 +15,8 @@ Every refusal is a 4xx status with a one-line ``text/plain`` message: a syntax
 error (400, at its line and column), an update or a SERVICE, LOAD or outside
 FROM (400, as ``mxgraph query`` refuses them), a format the client cannot take
 (406, listing those there are), an answer past ``--max-rows`` (422), a body
-over :data:`MAX_BODY` (413), a wrong content type (415), a malformed request
+over :data:`MAX_BODY` (413), a URL query string over :data:`MAX_QUERY_STRING`
+(414: a long query goes by POST), a wrong content type (415), a malformed request
 (400). A query that runs out of time gets 503 and a message, never a cut
 answer.
 
@@ -46,7 +47,7 @@ from mxgraph.errors import (
     QueryTimeout,
 )
 from mxgraph.query import Dataset
-from mxgraph.server.pool import PoolStopped, Ticket
+from mxgraph.server.pool import PoolStopped, Ticket, WorkerDied
 from mxgraph.server.site import (
     GraphFormat,
     NotAcceptable,
@@ -67,6 +68,9 @@ F = TypeVar("F")
 
 #: The largest request body taken (a query or a form): 1 MiB.
 MAX_BODY = 1 << 20
+
+#: The longest URL query string taken (64 KiB): a longer query goes in a POST body.
+MAX_QUERY_STRING = 64 << 10
 
 #: Media types a SELECT or ASK answer can be sent as, the preferred first.
 RESULT_TYPES: tuple[tuple[str, ResultFormat], ...] = (
@@ -271,10 +275,11 @@ def _too_large(size: int) -> str:
 async def _parameters(request: Request) -> list[tuple[str, str]]:
     """Every parameter of a request: its query string's, then its form's (or its query body)."""
     query_string: bytes = request.scope.get("query_string", b"")
-    if len(query_string) > MAX_BODY:
+    if len(query_string) > MAX_QUERY_STRING:
         raise BadRequest(
             f"the URL's query string ({len(query_string):,} bytes) is longer than the "
-            f"{MAX_BODY:,} bytes taken: POST a long query",
+            f"{MAX_QUERY_STRING:,} bytes taken: send a long query by POST (as "
+            f"application/sparql-query or a form, up to {MAX_BODY:,} bytes)",
             414,
         )
     params = strict_form(query_string)
@@ -340,13 +345,41 @@ def _status(error: MxGraphError) -> int:
         return 406
     if isinstance(error, ResultTooLarge):
         return 422
-    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped):
+    if isinstance(error, QueryTimeout | MemoryLimitExceeded | PoolStopped | WorkerDied):
         return 503
     if isinstance(error, QuerySyntaxError | QueryRefused):
         return 400
     # Anything else a user's query can cause (a graph the store does not hold, a query
     # Oxigraph refuses while evaluating): the request's fault, told in the message.
     return 400
+
+
+#: The command-line advice of mxgraph's refusals ("(use --allow-network)"), which an HTTP
+#: client cannot follow.
+_CLI_ADVICE = re.compile(r"\s*\((?:use|needs|updates need)\b[^()]*--[a-z-]+[^()]*\)")
+
+
+def client_message(error: MxGraphError, site: Site, client_timeout: float | None) -> str:
+    """``error``'s message for an HTTP client: the CLI's advice (options to pass) becomes
+    what holds for this endpoint, and a time limit is named as the client's or the server's.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> site = Site(open_store(bundled=False), ServeConfig(timeout=30))
+    >>> client_message(QueryRefused("SERVICE is refused: no (use --allow-network)"), site, None)
+    'SERVICE is refused: no (this endpoint is read-only and offline)'
+    >>> client_message(QueryTimeout("query stopped after 0.5 s (--timeout)"), site, 0.5)
+    'query stopped after 0.5 s (the timeout the request asked for)'
+    >>> client_message(QueryTimeout("query stopped after 30 s (--timeout)"), site, None)
+    "query stopped after 30 s (the server's time limit)"
+    """
+    message = str(error)
+    if isinstance(error, QueryRefused):
+        return _CLI_ADVICE.sub(" (this endpoint is read-only and offline)", message)
+    server = site.config.timeout or None
+    own = client_timeout is not None and (server is None or client_timeout < server)
+    limit = "the timeout the request asked for" if own else "the server's time limit"
+    return message.replace("(--timeout)", f"({limit})")
 
 
 #: Messages are one line of at most this many characters (a syntax error quotes the query).
@@ -367,9 +400,12 @@ async def sparql_endpoint(request: Request) -> Response:
     from starlette.responses import RedirectResponse, Response
 
     site: Site = request.app.state.site
-    if request.method not in ("GET", "POST"):
+    client_timeout: float | None = None
+    if request.method == "OPTIONS":  # a plain one (CORS preflights are answered before)
+        return Response(status_code=204, headers={"Allow": _ALLOW})
+    if request.method not in ("GET", "HEAD", "POST"):
         response = _text(f"{request.method} is not allowed here: send GET or POST", 405)
-        response.headers["Allow"] = "GET, POST, OPTIONS"
+        response.headers["Allow"] = _ALLOW
         return response
     try:
         params = await _parameters(request)
@@ -399,23 +435,27 @@ async def sparql_endpoint(request: Request) -> Response:
             tuple(value for key, value in params if key == "named-graph-uri"),
         )
         result_format, graph_format = _requested_formats(accept, format_name)
+        client_timeout = _timeout(params)
         ticket = Ticket()
         answering = asyncio.ensure_future(
-            site.call(
+            site.call_query(
                 site.render,
                 query,
                 result_format,
                 graph_format,
                 dataset=dataset,
-                timeout=_timeout(params),
+                timeout=client_timeout,
                 ticket=ticket,
             )
         )
         rendered = await _unless_client_leaves(request, answering, ticket)
     except MxGraphError as error:
-        return _text(str(error), _status(error))
+        return _text(client_message(error, site, client_timeout), _status(error))
     return Response(rendered.body, media_type=rendered.media_type, headers=_VARY)
 
+
+#: The methods ``/sparql`` answers (HEAD as GET, without the body).
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 #: Answers depend on the Accept header: caches must keep one per value.
 _VARY = {"Vary": "Accept"}
@@ -455,11 +495,28 @@ def _prefers_html(accept: str | None) -> bool:
 
 
 def _endpoint_url(request: Request) -> str:
-    """The endpoint's own URL, as the service description names it."""
+    """The endpoint's own URL, as the service description names it: under ``--base-url``
+    when given, else at the address the request reached (the server's own socket address,
+    never the client's ``Host`` header, which anyone can set)."""
     site: Site = request.app.state.site
     if site.config.base_url:
         return site.config.base_url.rstrip("/") + "/sparql"
-    return str(request.url.replace(query=""))
+    return endpoint_at(request.scope.get("server"), site)
+
+
+def endpoint_at(address: tuple[str, int] | None, site: Site) -> str:
+    """The URL of ``/sparql`` at a socket ``address`` (IPv6 in brackets), or at the
+    configured host and port when the address is unknown.
+
+    >>> from mxgraph.store import open_store
+    >>> from mxgraph.server.site import ServeConfig
+    >>> site = Site(open_store(bundled=False), ServeConfig())
+    >>> endpoint_at(("::1", 8000), site), endpoint_at(None, site)
+    ('http://[::1]:8000/sparql', 'http://127.0.0.1:7878/sparql')
+    """
+    host, port = address or (site.config.host, site.config.port)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/sparql"
 
 
 # -- the service description ---------------------------------------------------------------
