@@ -745,34 +745,6 @@ def test_the_readme_shows_what_the_server_answers(client: httpx.Client) -> None:
                                 "serve-entity-page.png").is_file()  # fmt: skip
 
 
-def test_pages_say_so_when_the_query_processes_are_gone(tmp_path: Path) -> None:
-    server = start_mxgraph(tmp_path)
-    try:
-        pid = server.process.pid
-        (zygote,) = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
-        os.kill(zygote, signal.SIGKILL)
-        time.sleep(0.3)
-        message = (
-            "the server's query processes have stopped (the process that makes them was "
-            "killed); restart mxgraph serve"
-        )
-        page = httpx.get(f"{server.base}/id/usaid", headers={"Accept": "text/html"}, timeout=10)
-        assert page.status_code == 503
-        assert message in read(page).texts["p"]
-        query = httpx.post(f"{server.base}/query", data={"query": "ASK {}"}, timeout=10)
-        assert query.status_code == 503
-        assert message in read(query).texts["p"]
-        # Never an error page with status 200: the search, and the home's statistics.
-        search = httpx.get(f"{server.base}/search?q=usaid", headers={"Accept": "text/html"})
-        assert search.status_code == 503
-        assert message in read(search).texts["p"]
-        home = httpx.get(f"{server.base}/", headers={"Accept": "text/html"}, timeout=10)
-        assert home.status_code == 503
-        assert f"The statistics could not be computed: {message}" in read(home).texts["p"]
-    finally:
-        server.stop()
-
-
 # --- behind a proxy at a path prefix ----------------------------------------------------------
 
 
