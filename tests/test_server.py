@@ -536,7 +536,7 @@ def test_the_service_description_does_not_reflect_the_host_header(
 def test_a_browser_is_sent_to_the_query_page(client: httpx.Client) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     answer = client.get("/sparql", headers={"Accept": browser})
-    assert (answer.status_code, answer.headers["location"]) == (303, "/query")
+    assert (answer.status_code, answer.headers["location"]) == (303, "query")
     page = client.get("/sparql", headers={"Accept": browser}, follow_redirects=True)
     assert page.status_code == 200 and "<textarea" in page.text
 

@@ -900,14 +900,15 @@ def test_a_huge_form_is_413_without_the_server_reading_it_into_memory(tmp_path: 
         server.stop()
 
 
-def test_a_client_leaving_while_it_posts_is_no_error_in_the_log(tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", ["/query", "/sparql"])
+def test_a_client_leaving_while_it_posts_is_no_error_in_the_log(tmp_path: Path, path: str) -> None:
     import socket
 
     server = start_mxgraph(tmp_path)
     try:
         connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
         connection.sendall(
-            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + b""
             b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
             b"query=SELECT"
         )
@@ -915,11 +916,11 @@ def test_a_client_leaving_while_it_posts_is_no_error_in_the_log(tmp_path: Path) 
         connection.close()
         deadline = time.monotonic() + 10
         assert server.log is not None
-        while "POST /query" not in server.log.read_text() and time.monotonic() < deadline:
+        while f"POST {path}" not in server.log.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert httpx.get(f"{server.base}/query", timeout=30).status_code == 200
         log = server.log.read_text()
-        assert "POST /query 499 " in log
+        assert f"POST {path} 499 " in log
         assert "Traceback" not in log and " 500 " not in log, log[-2000:]
     finally:
         server.stop()

@@ -149,8 +149,10 @@ def serve(
         typer.Option(
             "--base-url",
             callback=_check_base_url,
-            help="Where the IRIs' pages are served from (e.g. https://w3id.org/mxgraph/), "
-            "for links and the service description (default: this server).",
+            help="Where the IRIs' pages are served from (e.g. https://w3id.org/mxgraph/): links "
+            "to entities, sentences and the ontology, and the service description, go there; the "
+            "server's own pages, styles and queries are linked relatively, so it may sit behind a "
+            "proxy at a path prefix (default: every link relative to this server).",
             metavar="URL",
             show_default=False,
         ),

@@ -139,7 +139,8 @@ def build_app(site: Site, *, log: TextIO | None = sys.stderr) -> Starlette:
         def build_middleware_stack(self) -> ASGIApp:
             return ServerMiddleware(super().build_middleware_stack(), log)
 
-    routes: list[BaseRoute] = [*sparql.routes(site), *pages.routes(site)]
-    app = App(routes=routes, exception_handlers={404: pages.not_found_handler(site)})
+    site_pages = pages.Pages(site)  # one page cache for the routes and the 404 page
+    routes: list[BaseRoute] = [*sparql.routes(site), *site_pages.routes()]
+    app = App(routes=routes, exception_handlers={404: site_pages.missing_page})
     app.state.site = site
     return app

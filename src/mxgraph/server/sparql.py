@@ -407,8 +407,13 @@ async def sparql_endpoint(request: Request) -> Response:
         response = _text(f"{request.method} is not allowed here: send GET or POST", 405)
         response.headers["Allow"] = _ALLOW
         return response
+    from starlette.requests import ClientDisconnect
+
     try:
-        params = await _parameters(request)
+        try:
+            params = await _parameters(request)
+        except ClientDisconnect:
+            return _text("the client went away before sending its query", 499)
         if any(key == "update" for key, _ in params):
             raise BadRequest(_READ_ONLY)
         query = _one(params, "query")
@@ -419,7 +424,7 @@ async def sparql_endpoint(request: Request) -> Response:
                 raise BadRequest("the request holds no query: send it as the query parameter")
             if format_name is None and _prefers_html(accept):
                 # A browser: the query page (mxgraph.server.pages) is the endpoint's HTML face.
-                return RedirectResponse("/query", status_code=303)
+                return RedirectResponse("query", status_code=303)  # relative: behind a prefix too
             graph_format = _requested_formats(accept, format_name)[1]
             if graph_format is None:
                 raise NotAcceptable(
