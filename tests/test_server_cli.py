@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -73,6 +74,26 @@ def test_a_signal_stops_it_cleanly_and_leaves_no_process(started: Server, sig: i
     assert started.log is not None
     log = started.log.read_text()
     assert "Traceback" not in log and "error" not in log.lower()
+    deadline = time.monotonic() + 5
+    while alive(below) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert alive(below) == set()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_every_process_of_the_server_stops_it_cleanly(
+    started: Server, sig: int
+) -> None:
+    # A service manager stopping a unit, `pkill -f "mxgraph serve"` and Ctrl-C in a terminal
+    # signal the query processes too (they are forks with the server's command line).
+    assert httpx.get(started.query_url, params={"query": "ASK {}"}, timeout=10).status_code == 200
+    below = descendants(started.process.pid)
+    for pid in (started.process.pid, *below):
+        os.kill(pid, sig)
+    assert started.process.wait(timeout=10) == 0
+    assert started.log is not None
+    log = started.log.read_text()
+    assert "Traceback" not in log and "error" not in log.lower(), log
     deadline = time.monotonic() + 5
     while alive(below) and time.monotonic() < deadline:
         time.sleep(0.05)

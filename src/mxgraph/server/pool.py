@@ -392,9 +392,11 @@ def _zygote(  # pragma: no cover - runs in the zygote
     status = 1
     try:
         sandbox.die_with_parent(parent)
-        # Ctrl-C reaches the whole process group: the server decides when these processes stop.
+        # Ctrl-C reaches the whole process group, and a service manager or `pkill -f` sends
+        # SIGTERM to every process of the server: the server decides when these stop (they die
+        # with it, and workers are stopped with SIGKILL).
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
         me = os.getpid()
         while control.recv(1):
