@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .servers import start_mxgraph
-from .test_viz_browser import CHROMIUM, FLAGS, _assert_not_blank, _unavailable
+from .test_viz_browser import _assert_not_blank, chromium_context
 
 pytestmark = pytest.mark.slow
 
@@ -39,24 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    reason = _unavailable()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            args=FLAGS,
-            headless=True,
-            viewport={"width": 1280, "height": 860},
-        )
-        yield context
-        context.close()
+    yield from chromium_context(tmp_path_factory, 1280, 860)
 
 
 class Recorder:

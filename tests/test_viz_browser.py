@@ -40,8 +40,10 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def chromium_context(
+    tmp_path_factory: pytest.TempPathFactory, width: int, height: int
+) -> Iterator[Any]:
+    """A headless Chromium context with a fresh profile (skips, or fails in CI, without one)."""
     reason = _unavailable()
     if reason is not None:
         if os.environ.get("CI"):
@@ -56,10 +58,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             executable_path=CHROMIUM,
             args=FLAGS,
             headless=True,
-            viewport={"width": 1400, "height": 900},
+            viewport={"width": width, "height": height},
         )
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from chromium_context(tmp_path_factory, 1400, 900)
 
 
 @pytest.fixture(scope="module")
