@@ -24,7 +24,7 @@ import os
 import select
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -150,14 +150,21 @@ def _limit_memory(limit: int) -> None:  # pragma: no cover - runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool = False) -> bytes:
+def run_in_child(
+    work: Callable[[], bytes],
+    deadline: Deadline,
+    *,
+    offline: bool = False,
+    error_classes: Mapping[str, type[MxGraphError]] | None = None,
+) -> bytes:
     """``work()`` computed in a forked child that is killed when ``deadline`` passes.
 
     With ``offline`` the child first walls itself off from the network (see
     :mod:`mxgraph.sandbox`), and a child is forked even without a time limit.
     An :class:`~mxgraph.errors.MxGraphError` raised by ``work`` is raised again
-    here with its class and message; any other exception becomes an
-    ``MxGraphError`` with its message.
+    here with its class and message (see :func:`decode_outcome` for
+    ``error_classes``); any other exception becomes an ``MxGraphError`` with its
+    message.
     """
     # Built here, once per process, so that a child only makes the system calls.
     wall = sandbox.prepare() if offline else None
@@ -169,14 +176,7 @@ def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         os.close(read_end)
-        sandbox.die_with_parent(parent)
-        if limit is not None:
-            _limit_memory(limit)
-            # An allocation past the cap aborts native code with a message and a backtrace
-            # on stderr; the parent says it in one line instead.
-            _silence_stderr()
-        if wall is not None:
-            wall.install()
+        enter_child(parent, limit, wall)
         _child(work, write_end, limit)
     os.close(write_end)
     answer = None
@@ -190,9 +190,62 @@ def run_in_child(work: Callable[[], bytes], deadline: Deadline, *, offline: bool
         if limit is not None and status is not None and os.WIFSIGNALED(status):
             raise _memory_error(limit)  # the allocator aborts when the cap is reached
         raise MxGraphError("query failed: the evaluating process died (out of memory?)")
-    if answer[:1] == _OK:
-        return answer[1:]
-    raise _error_from(answer[1:])
+    return decode_outcome(answer, error_classes)
+
+
+def enter_child(
+    parent: int, limit: int | None, wall: sandbox.SeccompFilter | None
+) -> None:  # pragma: no cover - runs in a child
+    """What a forked child does first: die with ``parent``, cap its memory at ``limit``,
+    and wall itself off from the network when given a ``wall``."""
+    sandbox.die_with_parent(parent)
+    if limit is not None:
+        _limit_memory(limit)
+        # An allocation past the cap aborts native code with a message and a backtrace
+        # on stderr; the parent says it in one line instead.
+        _silence_stderr()
+    if wall is not None:
+        wall.install()
+
+
+def encode_outcome(work: Callable[[], bytes], limit: int | None = None) -> bytes:
+    """``work()``'s answer after a status byte, or its error as a message for
+    :func:`decode_outcome`, so it can cross a process boundary; never raises.
+
+    >>> decode_outcome(encode_outcome(lambda: b"answer"))
+    b'answer'
+    >>> decode_outcome(encode_outcome(lambda: 1 // 0))
+    Traceback (most recent call last):
+    ...
+    mxgraph.errors.MxGraphError: integer division or modulo by zero
+    """
+    try:
+        return _OK + work()
+    except BaseException as raised:  # everything goes back to the parent
+        error: BaseException = raised
+        if isinstance(raised, MemoryError):  # Python's own allocation past the cap
+            error = _memory_error(limit) if limit else MemoryLimitExceeded("out of memory")
+        kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
+        detail = str(error) or type(error).__name__
+        return _ERROR + json.dumps({"type": kind, "message": detail}).encode()
+
+
+def decode_outcome(
+    outcome: bytes, error_classes: Mapping[str, type[MxGraphError]] | None = None
+) -> bytes:
+    """The answer :func:`encode_outcome` wrote, or its error raised again with its class:
+    one of :mod:`mxgraph.errors`, or of ``error_classes`` (name to class) for errors
+    defined elsewhere; an unknown class becomes :class:`~mxgraph.errors.MxGraphError`."""
+    if outcome[:1] == _OK:
+        return outcome[1:]
+    fields = json.loads(outcome[1:])
+    name = str(fields["type"])
+    cls = (error_classes or {}).get(name) or getattr(errors, name, MxGraphError)
+    if not (isinstance(cls, type) and issubclass(cls, MxGraphError)) or (
+        cls.__init__ is not MxGraphError.__init__
+    ):
+        cls = MxGraphError
+    raise cls(str(fields["message"]))
 
 
 def _child(
@@ -202,16 +255,7 @@ def _child(
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        try:
-            message = _OK + work()
-        except BaseException as raised:  # everything goes back to the parent
-            error: BaseException = raised
-            if isinstance(raised, MemoryError):  # Python's own allocation past the cap
-                error = _memory_error(limit) if limit else MemoryLimitExceeded("out of memory")
-            kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
-            detail = str(error) or type(error).__name__
-            message = _ERROR + json.dumps({"type": kind, "message": detail}).encode()
-        view = memoryview(message)
+        view = memoryview(encode_outcome(work, limit))
         while view:
             view = view[os.write(write_end, view) :]
         status = 0
@@ -244,13 +288,3 @@ def _reap(pid: int, *, finished: bool) -> int | None:
         os.waitpid(pid, 0)
         return None
     return status
-
-
-def _error_from(payload: bytes) -> MxGraphError:
-    fields = json.loads(payload)
-    cls = getattr(errors, str(fields["type"]), MxGraphError)
-    if not (isinstance(cls, type) and issubclass(cls, MxGraphError)) or cls.__init__ is not (
-        MxGraphError.__init__
-    ):
-        cls = MxGraphError
-    return cls(str(fields["message"]))

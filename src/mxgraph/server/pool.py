@@ -34,7 +34,7 @@ b'HOLA'
 from __future__ import annotations
 
 import contextlib
-import json
+import functools
 import os
 import queue
 import select
@@ -47,15 +47,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
-from mxgraph import errors, sandbox
-from mxgraph.deadline import Deadline, format_bytes, memory_limit
-from mxgraph.errors import MemoryLimitExceeded, MxGraphError, QueryTimeout
+from mxgraph import sandbox
+from mxgraph.deadline import (
+    Deadline,
+    decode_outcome,
+    encode_outcome,
+    enter_child,
+    format_bytes,
+    memory_limit,
+)
+from mxgraph.errors import MxGraphError, QueryTimeout
 
 #: What a worker runs for each request: request bytes in, answer bytes out.
 Handler = Callable[[bytes], bytes]
 
 _LENGTH = struct.Struct("!Q")
-_OK, _ERROR = b"0", b"1"
 
 
 @dataclass
@@ -280,7 +286,7 @@ class WorkerPool:
             self._replace(worker)
             raise self._died(started=True)
         self._idle.put(worker)
-        return decode_answer(answer, self.error_classes)
+        return decode_outcome(answer, self.error_classes)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -330,24 +336,6 @@ class WorkerPool:
             else "out of memory, or killed from outside"
         )
         return WorkerDied(f"stopped: the process evaluating the query died: {cause}")
-
-
-def decode_answer(answer: bytes, error_classes: Mapping[str, type[MxGraphError]]) -> bytes:
-    """The handler's answer from what :func:`answer_once` wrote, or its error raised again.
-
-    >>> decode_answer(answer_once(lambda request: request * 2, b"ab"), {})
-    b'abab'
-    """
-    if answer[:1] == _OK:
-        return answer[1:]
-    fields = json.loads(answer[1:])
-    name, message = str(fields["type"]), str(fields["message"])
-    cls = error_classes.get(name) or getattr(errors, name, MxGraphError)
-    if not (isinstance(cls, type) and issubclass(cls, MxGraphError)) or (
-        cls.__init__ is not MxGraphError.__init__
-    ):
-        cls = MxGraphError
-    raise cls(message)
 
 
 def _send(connection: socket.socket, payload: bytes) -> None:
@@ -422,39 +410,14 @@ def _worker(  # pragma: no cover - runs in a worker
     limit: int | None,
 ) -> NoReturn:
     """Answer requests on ``connection`` one at a time until the server closes it."""
-    from mxgraph.deadline import _limit_memory, _silence_stderr
-
     status = 1
     try:
-        sandbox.die_with_parent(zygote)
-        if limit is not None:
-            _limit_memory(limit)
-            _silence_stderr()
-        if wall is not None:
-            wall.install()
+        enter_child(zygote, limit, wall)
         while True:
             request = _receive(connection, None)
             if request is None:
                 break
-            _send(connection, answer_once(handler, request, limit))
+            _send(connection, encode_outcome(functools.partial(handler, request), limit))
         status = 0
     finally:
         os._exit(status)
-
-
-def answer_once(handler: Handler, request: bytes, limit: int | None = None) -> bytes:
-    """``handler(request)`` with a status byte, or its error as a message (for
-    :func:`decode_answer`); never raises."""
-    try:
-        return _OK + handler(request)
-    except Exception as raised:  # every error goes back to the server as one message
-        error: BaseException = raised
-        if isinstance(raised, MemoryError):
-            error = MemoryLimitExceeded(
-                f"stopped: it needed more than {format_bytes(limit)} of memory (--max-memory)"
-                if limit
-                else "stopped: out of memory"
-            )
-        kind = type(error).__name__ if isinstance(error, MxGraphError) else "MxGraphError"
-        detail = str(error) or type(error).__name__
-        return _ERROR + json.dumps({"type": kind, "message": detail}).encode()

@@ -72,7 +72,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
-from mxgraph.server.pool import Ticket, WorkerPool, answer_once, decode_answer
+from mxgraph.server.pool import Ticket, WorkerPool
 from mxgraph.store import MxStore
 
 T = TypeVar("T")
@@ -306,9 +306,12 @@ class Site:
         pool = self._lookup_pool if request.op == "select" else self._pool
         if pool is not None:
             return pool.run(payload, deadline, ticket)
-        handler = functools.partial(_evaluate, self.store)
-        answer = run_in_child(lambda: answer_once(handler, payload), deadline, offline=True)
-        return decode_answer(answer, _ERROR_CLASSES)
+        return run_in_child(
+            functools.partial(_evaluate, self.store, payload),
+            deadline,
+            offline=True,
+            error_classes=_ERROR_CLASSES,
+        )
 
     async def call(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
         """Run blocking ``fn(*args, **kwargs)`` for a page in a thread, off the event loop.
