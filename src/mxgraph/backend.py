@@ -19,14 +19,14 @@ serialization escapes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
 from mxgraph.deadline import Deadline
 from mxgraph.errors import MxGraphError
-from mxgraph.query import SelectResult, Term, run_query
+from mxgraph.query import SelectResult, Term, run_query, stream_select
 from mxgraph.store import MxStore
 
 
@@ -70,6 +70,18 @@ class LocalBackend:
             raise MxGraphError("a lookup query must be a SELECT query")
         return result
 
+    def stream(self, sparql: str) -> Iterator[tuple[Term | None, ...]]:
+        """The rows of a SELECT query, one at a time as Oxigraph gives them.
+
+        Without a time limit (or on the bundled graph alone) the query runs in
+        this process and no row is held but the current one; with one it runs
+        in a child that can be stopped (:meth:`select`), and its rows come from
+        that answer.
+        """
+        if self.deadline.at is None or self.store.shipped_only:
+            return stream_select(self.store, sparql, self.deadline)
+        return iter(self.select(sparql).rows)
+
     def check_deadline(self) -> None:
         """Raise :class:`~mxgraph.errors.QueryTimeout` once the shared deadline has passed."""
         self.deadline.check()
@@ -96,6 +108,23 @@ def check_deadline(backend: SparqlBackend) -> None:
     check = getattr(backend, "check_deadline", None)
     if callable(check):
         check()
+
+
+def select_rows(source: Source, sparql: str) -> Iterator[tuple[Term | None, ...]]:
+    """The rows answering ``sparql``, one at a time where the backend streams them
+    (:meth:`LocalBackend.stream`), else those of :meth:`SparqlBackend.select`.
+
+    >>> from mxgraph.store import open_store
+    >>> [row[0].value for row in select_rows(open_store(), "SELECT ?n { VALUES ?n { 1 } }")]
+    ['1']
+    """
+    backend = as_backend(source)
+    stream: Callable[[str], Iterator[tuple[Term | None, ...]]] | None = getattr(
+        backend, "stream", None
+    )
+    if stream is not None:
+        return stream(sparql)
+    return iter(backend.select(sparql).rows)
 
 
 def is_true(value: Term | None) -> bool:

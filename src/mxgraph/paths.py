@@ -168,7 +168,8 @@ SELECT ?s ?o WHERE {{
 #: Edges are read in parts of at most this many triples (unless one predicate has more).
 LINK_CHUNK = 1_000_000
 
-_NOT_EDGES = frozenset({RDF.type, MX.citation})
+#: Predicates whose triples are never edges of the entity graph.
+NOT_EDGES = frozenset({RDF.type, MX.citation})
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def _link_queries(predicates: Mapping[str, int] | None) -> Iterator[str]:
     part: list[str] = []
     size = 0
     for predicate in sorted(predicates):
-        if predicate in _NOT_EDGES:
+        if predicate in NOT_EDGES:
             continue
         if part and size + predicates[predicate] > LINK_CHUNK:
             yield _LINK_CHUNK_QUERY.format(values=values_block("p", map(ox.NamedNode, part)))

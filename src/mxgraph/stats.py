@@ -12,9 +12,10 @@ entities by degree and PageRank (:mod:`mxgraph.paths`); it returns a frozen
 from __future__ import annotations
 
 import heapq
+import itertools
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,10 +27,11 @@ from mxgraph.backend import (
     as_backend,
     check_deadline,
     int_value,
+    select_rows,
     values_block,
 )
 from mxgraph.errors import MxGraphError
-from mxgraph.namespaces import MX, TIME, curie
+from mxgraph.namespaces import MX, SKOS, TIME, curie
 from mxgraph.query import Term
 from mxgraph.resolve import (
     NON_ENTITY_CLASSES,
@@ -40,6 +42,7 @@ from mxgraph.resolve import (
 )
 
 if TYPE_CHECKING:
+    from mxgraph.inverses import Inverses
     from mxgraph.paths import LinkArrays
 
 
@@ -89,25 +92,15 @@ class GraphStats:
     top_by_pagerank: tuple[Centrality, ...]
 
 
-# Types are read once, with plain queries, and filtered in Python: which nodes are entities
-# (not of a meta class), which are time nodes (not nodes of the entity graph) and how many
-# entities each class has. An entity condition per row in the store read every IRI's text
-# (5 s at 10^6 triples against 1.5 s for this).
-_ALL_TYPES_QUERY = "SELECT ?e ?type WHERE { ?e a ?type FILTER(isIRI(?e) && isIRI(?type)) }"
+# The graph is read with plain triple patterns and sorted out in Python. In Oxigraph, a
+# FILTER or a join on a term reads the term's text from the store like a result does, and at
+# 10^7 triples such reads dominate (a store lookup each, tens of microseconds): the filtered
+# types and labels queries took 60 s and 51 s there, these 18 s and 39 s.
+_PREF_LABELS_QUERY = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label }"
 
-_PREF_LABELS_QUERY = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(isIRI(?e)) }"
+_ALL_TYPES_QUERY = "SELECT ?e ?type WHERE { ?e a ?type }"
 
-_TYPE_LABELS_QUERY = """
-SELECT ?type ?label WHERE {
-  { SELECT DISTINCT ?type { [] a ?type } }
-  ?type rdfs:label ?label .
-}"""
-
-# A link stated both ways (USAID runs a program and the program is run by USAID; Mexico
-# cooperates with Canada and Canada with Mexico) is one link: these queries find the links
-# stated both ways, whose second statement is then left out of degree and PageRank.
-_INVERSE_BOTH_WAYS = "SELECT ?s ?o WHERE {{ {values} ?s ?p ?o . ?o ?q ?s }}"
-_SYMMETRIC_BOTH_WAYS = "SELECT ?s ?o WHERE {{ {values} ?s ?p ?o . ?o ?p ?s }}"
+_TYPE_LABELS_QUERY = "SELECT ?type ?label WHERE {{ {values} ?type rdfs:label ?label }}"
 
 # Counts every triple once: the sum over predicates is the number of triples.
 _PREDICATES_QUERY = """
@@ -116,22 +109,38 @@ SELECT ?p ?n ?label WHERE {
   OPTIONAL { ?p rdfs:label ?label }
 }"""
 
+# Edges, predicate by predicate (a link stated both ways is found from the pairs of a property
+# and its inverse). Only the object is tested in the query: a literal object costs one read,
+# and the subject's text is read only for rows that keep it.
+_PREDICATE_PAIRS_QUERY = "SELECT ?s ?o WHERE {{ ?s {predicate} ?o FILTER(isIRI(?o)) }}"
+_FEW_PAIRS_QUERY = "SELECT ?p ?s ?o WHERE {{ {values} ?s ?p ?o FILTER(isIRI(?o)) }}"
+# A large predicate's distinct objects are read first: when none is a node of the entity
+# graph (a sentence's selectors, time points), its subjects are never read. At 10^7 triples
+# this took 9 s for oa:hasSelector, against 55 s for its pairs.
+_PREDICATE_OBJECTS_QUERY = "SELECT DISTINCT ?o WHERE {{ ?s {predicate} ?o FILTER(isIRI(?o)) }}"
+
+#: From this many triples a predicate's objects are read before its pairs; smaller ones are
+#: read together, in parts of at most :data:`mxgraph.paths.LINK_CHUNK` triples.
+OBJECTS_FIRST_FROM = 10_000
+
 
 def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     """Triples, entities by class, predicates by use, and the ``top`` most connected entities.
 
     Degree counts the relations of an entity in the entity graph
-    (:mod:`mxgraph.paths`); PageRank is :func:`mxgraph.paths.pagerank`.
-    Five queries read the graph: predicates with counts (their sum is the
-    number of triples), preferred labels, types, class labels and the
-    candidate edges.
+    (:mod:`mxgraph.paths`), a link stated both ways once; PageRank is
+    :func:`mxgraph.paths.array_pagerank`. Plain queries read the graph:
+    predicates with counts (their sum is the number of triples), preferred
+    labels, types, class labels, the ontology's inverse properties and each
+    predicate's edges; their rows are read one at a time where the backend
+    streams them.
 
     >>> from mxgraph.store import open_store
     >>> stats = graph_stats(open_store(), top=2)
     >>> [(c.entity.label, c.degree) for c in stats.top_by_degree]
     [('Mexico', ...), ('United States', ...)]
     """
-    from mxgraph.paths import array_pagerank, link_arrays
+    from mxgraph.paths import array_pagerank
 
     backend = as_backend(source)
     if top < 1:
@@ -141,129 +150,261 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     ]
     triples = sum(r.uses for r in relations)
     check_deadline(backend)
-    types: dict[str, list[str]] = {}
-    for entity, kind in backend.select(_ALL_TYPES_QUERY).rows:
-        if isinstance(entity, ox.NamedNode) and isinstance(kind, ox.NamedNode):
-            types.setdefault(entity.value, []).append(kind.value)
+    entities = _read_entities(backend)
     check_deadline(backend)
-    labels = _entity_labels(backend, types)
-    check_deadline(backend)
-    members: dict[str, int] = {}
-    for iri in labels:
-        for kind_iri in set(types.get(iri, [])):
-            members[kind_iri] = members.get(kind_iri, 0) + 1
-    type_labels: dict[str, list[ox.Literal]] = {}
-    for kind, label in backend.select(_TYPE_LABELS_QUERY).rows:
-        if isinstance(kind, ox.NamedNode) and isinstance(label, ox.Literal):
-            type_labels.setdefault(kind.value, []).append(label)
-    classes = [
-        ClassCount(TermRef.of(kind, best_label(type_labels.get(kind, []))), found)
-        for kind, found in members.items()
-    ]
-    timed = {e for e, kinds in types.items() if any(k.startswith(TIME) for k in kinds)}
-    del types
-    check_deadline(backend)
-    links = link_arrays(backend, labels.keys() - timed, {r.relation.iri: r.uses for r in relations})
-    check_deadline(backend)
-    links = _one_per_link(backend, links)
+    links = _entity_links(backend, entities, {r.relation.iri: r.uses for r in relations})
     check_deadline(backend)
     nodes = links.nodes
-    degree = Counter(links.subjects)
-    degree.update(links.objects)
+    degree = [0] * len(nodes)
+    for n in itertools.chain(links.subjects, links.objects):
+        degree[n] += 1
     ranks = array_pagerank(len(nodes), links.subjects, links.objects)
     # Ranked on 12 decimals: equal ranks summed in another order differ in the last bits,
     # and their order should not depend on that.
     rounded = [round(rank, 12) for rank in ranks]
+    check_deadline(backend)
 
     def name(n: int) -> str:
-        return labels.get(nodes[n], nodes[n])
+        return entities.label(nodes[n])
 
-    ids = range(len(nodes))
-    by_degree = heapq.nsmallest(
-        top, ids, key=lambda n: (-degree[n], -rounded[n], name(n), nodes[n])
-    )
-    by_rank = heapq.nsmallest(top, ids, key=lambda n: (-rounded[n], -degree[n], name(n), nodes[n]))
+    by_degree = _top(top, len(nodes), lambda n: (-degree[n], -rounded[n]), name, nodes)
+    by_rank = _top(top, len(nodes), lambda n: (-rounded[n], -degree[n]), name, nodes)
 
     def central(found: list[int]) -> tuple[Centrality, ...]:
         return tuple(
-            Centrality(EntityRef.of(nodes[n], labels.get(nodes[n])), degree[n], ranks[n])
-            for n in found
+            Centrality(EntityRef.of(nodes[n], name(n)), degree[n], ranks[n]) for n in found
         )
 
     return GraphStats(
         triples=triples,
-        entities=len(labels),
+        entities=entities.count,
         entity_links=len(links.subjects),
-        classes=tuple(sorted(classes, key=lambda c: (-c.entities, c.type.label, c.type.iri))),
+        classes=tuple(
+            sorted(entities.classes, key=lambda c: (-c.entities, c.type.label, c.type.iri))
+        ),
         relations=tuple(sorted(relations, key=lambda r: (-r.uses, r.relation.curie))),
         top_by_degree=central(by_degree),
         top_by_pagerank=central(by_rank),
     )
 
 
-def _one_per_link(backend: SparqlBackend, links: LinkArrays) -> LinkArrays:
-    """``links`` with each link stated both ways counted once (see :mod:`mxgraph.inverses`):
-    for a property and its inverse the statement of the later property (by IRI) is left out,
-    for a symmetric property the one from the later IRI to the earlier."""
+def _top(
+    top: int,
+    count: int,
+    rank: Callable[[int], tuple[float, float]],
+    name: Callable[[int], str],
+    iris: Sequence[str],
+) -> list[int]:
+    """The ``top`` ids of ``0 .. count-1`` by ``rank``, then name, then IRI.
+
+    Names are looked at only for the ids that tie with the last of the ``top``
+    (best labels are chosen lazily: there may be a million entities)."""
+    first = heapq.nsmallest(top, range(count), key=rank)
+    if not first:
+        return []
+    last = rank(first[-1])
+    tied = [n for n in range(count) if rank(n) <= last]
+    return sorted(tied, key=lambda n: (rank(n), name(n), iris[n]))[:top]
+
+
+@dataclass
+class _Entities:
+    """The entities, as :func:`~mxgraph.resolve.load_entity_index` gives them, numbered.
+
+    ``iris`` are sorted, an id is a position in it; ``nodes`` flags the ids that
+    are nodes of the entity graph (entities but time nodes); ``label_links`` are
+    ``skos:prefLabel`` values that are IRIs (the label query reads that predicate's
+    edges too).
+    """
+
+    iris: list[str]
+    ids: dict[str, int]
+    labels: list[ox.Literal | list[ox.Literal]]
+    nodes: bytearray
+    count: int
+    classes: list[ClassCount]
+    label_links: list[tuple[str, str]]
+
+    def label(self, iri: str) -> str:
+        found = self.labels[self.ids[iri]]
+        return best_label(found if isinstance(found, list) else [found]) or curie(iri)
+
+
+def _read_entities(backend: SparqlBackend) -> _Entities:
+    """Entities as :data:`~mxgraph.resolve.ENTITY_CONDITION` says (a literal preferred label,
+    outside mxgraph's ontology, of no meta class), their classes, and which are time nodes."""
+    found: dict[str, ox.Literal | list[ox.Literal]] = {}
+    label_links: list[tuple[str, str]] = []
+    for entity, label in select_rows(backend, _PREF_LABELS_QUERY):
+        if not isinstance(entity, ox.NamedNode):
+            continue
+        if isinstance(label, ox.NamedNode):
+            label_links.append((entity.value, label.value))
+        elif isinstance(label, ox.Literal) and not entity.value.startswith(MX):
+            known = found.get(entity.value)
+            if known is None:
+                found[entity.value] = label
+            elif isinstance(known, list):
+                known.append(label)
+            else:
+                found[entity.value] = [known, label]
+    check_deadline(backend)
+    iris = sorted(found)
+    ids = {iri: n for n, iri in enumerate(iris)}
+    labels = [found[iri] for iri in iris]
+    del found
+    meta_classes = {iri for iri in map(parse_iri, NON_ENTITY_CLASSES.split(",")) if iri}
+    meta: set[int] = set()
+    timed: set[int] = set()
+    members: dict[str, array[int]] = {}
+    for entity, kind in select_rows(backend, _ALL_TYPES_QUERY):
+        if isinstance(entity, ox.NamedNode) and isinstance(kind, ox.NamedNode):
+            n = ids.get(entity.value)
+            if n is None:
+                continue
+            if kind.value in meta_classes:
+                meta.add(n)
+            elif kind.value.startswith(TIME):
+                timed.add(n)
+            members.setdefault(kind.value, array("q")).append(n)
+    check_deadline(backend)
+    counts = {kind: len(set(found_ids) - meta) for kind, found_ids in members.items()}
+    counts = {kind: n for kind, n in counts.items() if n}
+    type_labels: dict[str, list[ox.Literal]] = {}
+    if counts:
+        values = values_block("type", map(ox.NamedNode, sorted(counts)))
+        for kind, label in select_rows(backend, _TYPE_LABELS_QUERY.format(values=values)):
+            if isinstance(kind, ox.NamedNode) and isinstance(label, ox.Literal):
+                type_labels.setdefault(kind.value, []).append(label)
+    nodes = bytearray(len(iris))
+    for n in range(len(iris)):
+        nodes[n] = n not in meta and n not in timed
+    return _Entities(
+        iris=iris,
+        ids=ids,
+        labels=labels,
+        nodes=nodes,
+        count=len(iris) - len(meta),
+        classes=[
+            ClassCount(TermRef.of(kind, best_label(type_labels.get(kind, []))), n)
+            for kind, n in counts.items()
+        ],
+        label_links=label_links,
+    )
+
+
+def _entity_links(
+    backend: SparqlBackend, entities: _Entities, predicates: Mapping[str, int]
+) -> LinkArrays:
+    """The edges of the entity graph, each link stated both ways once (see
+    :mod:`mxgraph.inverses`): for a property and its inverse the statement of the
+    later property (by IRI) is left out, for a symmetric property the one from the
+    later IRI to the earlier. Pairs are sorted, as :func:`~mxgraph.paths.array_pagerank`
+    wants them (the same sums in the same order)."""
+    from mxgraph import paths
     from mxgraph.inverses import load_inverses
-    from mxgraph.paths import LinkArrays
 
-    inverses = load_inverses(backend)
-    pairs = sorted({(p, q) for p, q in inverses.inverses.items() if p < q})
-    symmetric = sorted(inverses.symmetric)
-    ids = {iri: number for number, iri in enumerate(links.nodes)}
-    count = len(links.nodes)
-    second: Counter[int] = Counter()  # subject * count + object of each statement left out
+    ids, is_node = entities.ids, entities.nodes
+    count = len(entities.iris)
+    stated: dict[str, array[int]] = {}  # per predicate: subject * count + object
 
-    def both_ways(query: str, values: str) -> Iterator[tuple[int, int, str, str]]:
-        for s, o in backend.select(query.format(values=values)).rows:
+    def add(predicate: str, s: str, o: str) -> None:
+        a, b = ids.get(s), ids.get(o)
+        if a is not None and b is not None and a != b and is_node[a] and is_node[b]:
+            stated.setdefault(predicate, array("q")).append(a * count + b)
+
+    for subject, obj in entities.label_links:
+        add(SKOS.prefLabel, subject, obj)
+    few: dict[str, int] = {}
+    for predicate, uses in sorted(predicates.items()):
+        if predicate in paths.NOT_EDGES or predicate == SKOS.prefLabel:
+            continue
+        if uses < OBJECTS_FIRST_FROM:
+            few[predicate] = uses
+            continue
+        term = ox.NamedNode(predicate)
+        found = select_rows(backend, _PREDICATE_OBJECTS_QUERY.format(predicate=term))
+        if not any(_is_node(o, ids, is_node) for (o,) in found):
+            continue
+        for s, o in select_rows(backend, _PREDICATE_PAIRS_QUERY.format(predicate=term)):
             if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
-                a, b = ids.get(s.value), ids.get(o.value)
-                if a is not None and b is not None and a != b:
-                    yield a, b, s.value, o.value
-
-    if pairs and count:
-        rows = " ".join(f"({ox.NamedNode(p)} {ox.NamedNode(q)})" for p, q in pairs)
-        for a, b, _, _ in both_ways(_INVERSE_BOTH_WAYS, f"VALUES (?p ?q) {{ {rows} }}"):
-            second[b * count + a] += 1  # the inverse's statement, from the object
-    if symmetric and count:
-        values = values_block("p", map(ox.NamedNode, symmetric))
-        for a, b, s_iri, o_iri in both_ways(_SYMMETRIC_BOTH_WAYS, values):
-            if s_iri > o_iri:
-                second[a * count + b] += 1
-    if not second:
-        return links
+                add(predicate, s.value, o.value)
+        check_deadline(backend)
+    for part in _parts(few, paths.LINK_CHUNK):
+        values = values_block("p", map(ox.NamedNode, part))
+        for p, s, o in select_rows(backend, _FEW_PAIRS_QUERY.format(values=values)):
+            if (
+                isinstance(p, ox.NamedNode)
+                and isinstance(s, ox.NamedNode)
+                and isinstance(o, ox.NamedNode)
+            ):
+                add(p.value, s.value, o.value)
+        check_deadline(backend)
+    second = _second_statements(stated, load_inverses(backend), count)
+    keys = sorted(itertools.chain.from_iterable(stated.values()))
+    stated.clear()
     subjects, objects = array("q"), array("q")
-    for a, b in zip(links.subjects, links.objects, strict=True):
-        key = a * count + b
-        if second[key] > 0:
+    for key in keys:
+        if second and second.get(key, 0) > 0:
             second[key] -= 1
             continue
-        subjects.append(a)
-        objects.append(b)
-    return LinkArrays(links.nodes, subjects, objects)
+        subjects.append(key // count)
+        objects.append(key % count)
+    del keys
+    linked = sorted(set(subjects).union(objects))
+    renumber = {old: new for new, old in enumerate(linked)}
+    return paths.LinkArrays(
+        [entities.iris[i] for i in linked],
+        array("q", map(renumber.__getitem__, subjects)),
+        array("q", map(renumber.__getitem__, objects)),
+    )
 
 
-def _entity_labels(backend: SparqlBackend, types: dict[str, list[str]]) -> dict[str, str]:
-    """Every entity's label, as :func:`~mxgraph.resolve.load_entity_index` gives it.
+def _is_node(term: Term | None, ids: Mapping[str, int], is_node: bytearray) -> bool:
+    if not isinstance(term, ox.NamedNode):
+        return False
+    n = ids.get(term.value)
+    return n is not None and bool(is_node[n])
 
-    Entities as :data:`~mxgraph.resolve.ENTITY_CONDITION` says: a preferred
-    label, outside mxgraph's ontology, of no meta class (read from ``types``).
-    """
-    meta = {iri for iri in map(parse_iri, NON_ENTITY_CLASSES.split(",")) if iri}
-    found: dict[str, list[ox.Literal]] = {}
-    for entity, label in backend.select(_PREF_LABELS_QUERY).rows:
-        if (
-            isinstance(entity, ox.NamedNode)
-            and isinstance(label, ox.Literal)
-            and not entity.value.startswith(MX)
-        ):
-            found.setdefault(entity.value, []).append(label)
-    return {
-        iri: best_label(literals) or curie(iri)
-        for iri, literals in found.items()
-        if meta.isdisjoint(types.get(iri, []))
-    }
+
+def _parts(sizes: Mapping[str, int], limit: int) -> Iterator[list[str]]:
+    """``sizes``' keys in order, in parts whose sizes add up to at most ``limit`` (or one key)."""
+    part: list[str] = []
+    size = 0
+    for key, n in sizes.items():
+        if part and size + n > limit:
+            yield part
+            part, size = [], 0
+        part.append(key)
+        size += n
+    if part:
+        yield part
+
+
+def _second_statements(
+    stated: Mapping[str, array[int]], inverses: Inverses, count: int
+) -> Counter[int]:
+    """The statements left out as the second of a link stated both ways, as
+    ``subject * count + object`` with how many times (once per pair of statements)."""
+    second: Counter[int] = Counter()
+
+    def reverse(key: int) -> int:
+        return (key % count) * count + key // count
+
+    for p, q in sorted({(p, q) for p, q in inverses.inverses.items() if p < q}):
+        if p in stated and q in stated:
+            backwards = Counter(map(reverse, stated[q]))  # q's statements, object to subject
+            for key, n in Counter(stated[p]).items():
+                if backwards[key]:
+                    second[reverse(key)] += n * backwards[key]  # q's statement, from the object
+    for p in sorted(inverses.symmetric):
+        if p in stated:
+            either = Counter(stated[p])
+            for key, n in either.items():
+                a, b = divmod(key, count)
+                if a > b and either[reverse(key)]:  # ids are in IRI order
+                    second[key] += n * either[reverse(key)]
+    return second
 
 
 def _counted(rows: Sequence[tuple[Term | None, ...]]) -> list[tuple[TermRef, int]]:
