@@ -15,7 +15,7 @@ import heapq
 import itertools
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -164,15 +164,18 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     rounded = [round(rank, 12) for rank in ranks]
     check_deadline(backend)
 
-    def name(n: int) -> str:
-        return entities.label(nodes[n])
-
-    by_degree = _top(top, len(nodes), lambda n: (-degree[n], -rounded[n]), name, nodes)
-    by_rank = _top(top, len(nodes), lambda n: (-rounded[n], -degree[n]), name, nodes)
+    by_degree = _tied(top, len(nodes), lambda n: (-degree[n], -rounded[n]))
+    by_rank = _tied(top, len(nodes), lambda n: (-rounded[n], -degree[n]))
+    labels = _labels(backend, [nodes[n] for n in {*by_degree, *by_rank}])
+    by_degree = sorted(
+        by_degree, key=lambda n: (-degree[n], -rounded[n], labels[nodes[n]], nodes[n])
+    )
+    by_rank = sorted(by_rank, key=lambda n: (-rounded[n], -degree[n], labels[nodes[n]], nodes[n]))
 
     def central(found: list[int]) -> tuple[Centrality, ...]:
         return tuple(
-            Centrality(EntityRef.of(nodes[n], name(n)), degree[n], ranks[n]) for n in found
+            Centrality(EntityRef.of(nodes[n], labels[nodes[n]]), degree[n], ranks[n])
+            for n in found[:top]
         )
 
     return GraphStats(
@@ -188,28 +191,45 @@ def graph_stats(source: Source, *, top: int = 10) -> GraphStats:
     )
 
 
-def _top(
-    top: int,
-    count: int,
-    rank: Callable[[int], tuple[float, float]],
-    name: Callable[[int], str],
-    iris: Sequence[str],
-) -> list[int]:
-    """The ``top`` ids of ``0 .. count-1`` by ``rank``, then name, then IRI.
-
-    Names are looked at only for the ids that tie with the last of the ``top``
-    (best labels are chosen lazily: there may be a million entities)."""
+def _tied(top: int, count: int, rank: Callable[[int], tuple[float, float]]) -> list[int]:
+    """The ids of ``0 .. count-1`` ranked at least as high as the ``top``-th by ``rank``:
+    the ``top`` first, once ties are broken by label and IRI, are among them."""
     first = heapq.nsmallest(top, range(count), key=rank)
     if not first:
         return []
     last = rank(first[-1])
-    tied = [n for n in range(count) if rank(n) <= last]
-    return sorted(tied, key=lambda n: (rank(n), name(n), iris[n]))[:top]
+    return [n for n in range(count) if rank(n) <= last]
+
+
+#: Labels of up to this many entities are asked for by name; more are read with all labels.
+LABELS_BY_NAME = 10_000
+
+_LABELS_OF_QUERY = "SELECT ?e ?label WHERE {{ {values} ?e skos:prefLabel ?label }}"
+
+
+def _labels(backend: SparqlBackend, iris: Collection[str]) -> dict[str, str]:
+    """The label of each of ``iris`` (entities), as :func:`~mxgraph.resolve.best_label` picks it."""
+    if len(iris) > LABELS_BY_NAME:
+        queries = [_PREF_LABELS_QUERY]
+    else:
+        ordered = sorted(iris)
+        queries = [
+            _LABELS_OF_QUERY.format(values=values_block("e", map(ox.NamedNode, part)))
+            for part in (ordered[i : i + 1000] for i in range(0, len(ordered), 1000))
+        ]
+    found: dict[str, list[ox.Literal]] = {iri: [] for iri in iris}
+    for query in queries:
+        for entity, label in select_rows(backend, query):
+            if isinstance(entity, ox.NamedNode) and isinstance(label, ox.Literal):
+                known = found.get(entity.value)
+                if known is not None:
+                    known.append(label)
+    return {iri: best_label(literals) or curie(iri) for iri, literals in found.items()}
 
 
 @dataclass
 class _Entities:
-    """The entities, as :func:`~mxgraph.resolve.load_entity_index` gives them, numbered.
+    """The entities, as :func:`~mxgraph.resolve.load_entity_index` finds them, numbered.
 
     ``iris`` are sorted, an id is a position in it; ``nodes`` flags the ids that
     are nodes of the entity graph (entities but time nodes); ``label_links`` are
@@ -219,21 +239,16 @@ class _Entities:
 
     iris: list[str]
     ids: dict[str, int]
-    labels: list[ox.Literal | list[ox.Literal]]
     nodes: bytearray
     count: int
     classes: list[ClassCount]
     label_links: list[tuple[str, str]]
 
-    def label(self, iri: str) -> str:
-        found = self.labels[self.ids[iri]]
-        return best_label(found if isinstance(found, list) else [found]) or curie(iri)
-
 
 def _read_entities(backend: SparqlBackend) -> _Entities:
     """Entities as :data:`~mxgraph.resolve.ENTITY_CONDITION` says (a literal preferred label,
     outside mxgraph's ontology, of no meta class), their classes, and which are time nodes."""
-    found: dict[str, ox.Literal | list[ox.Literal]] = {}
+    found: set[str] = set()  # labels are read for the ranked entities only (see _labels)
     label_links: list[tuple[str, str]] = []
     for entity, label in select_rows(backend, _PREF_LABELS_QUERY):
         if not isinstance(entity, ox.NamedNode):
@@ -241,17 +256,10 @@ def _read_entities(backend: SparqlBackend) -> _Entities:
         if isinstance(label, ox.NamedNode):
             label_links.append((entity.value, label.value))
         elif isinstance(label, ox.Literal) and not entity.value.startswith(MX):
-            known = found.get(entity.value)
-            if known is None:
-                found[entity.value] = label
-            elif isinstance(known, list):
-                known.append(label)
-            else:
-                found[entity.value] = [known, label]
+            found.add(entity.value)
     check_deadline(backend)
     iris = sorted(found)
     ids = {iri: n for n, iri in enumerate(iris)}
-    labels = [found[iri] for iri in iris]
     del found
     meta_classes = {iri for iri in map(parse_iri, NON_ENTITY_CLASSES.split(",")) if iri}
     meta: set[int] = set()
@@ -282,7 +290,6 @@ def _read_entities(backend: SparqlBackend) -> _Entities:
     return _Entities(
         iris=iris,
         ids=ids,
-        labels=labels,
         nodes=nodes,
         count=len(iris) - len(meta),
         classes=[
