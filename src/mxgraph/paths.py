@@ -26,7 +26,7 @@ import importlib.util
 import itertools
 import operator
 from array import array
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -156,16 +156,8 @@ SELECT ?s ?o WHERE {
   FILTER(isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?p != mx:citation)
 }"""
 
-# The same for some predicates (a VALUES block): as fast in Oxigraph, and a large graph's
-# edges come in parts, so the rows held at once stay under LINK_CHUNK.
-_LINK_CHUNK_QUERY = """
-SELECT ?s ?o WHERE {{
-  {values}
-  ?s ?p ?o .
-  FILTER(isIRI(?s) && isIRI(?o))
-}}"""
-
-#: Edges are read in parts of at most this many triples (unless one predicate has more).
+#: ``stats`` reads the edges of small predicates together, in parts of at most this many
+#: triples (see :mod:`mxgraph.stats`).
 LINK_CHUNK = 1_000_000
 
 #: Predicates whose triples are never edges of the entity graph.
@@ -185,14 +177,8 @@ class LinkArrays:
     objects: array[int]
 
 
-def link_arrays(
-    source: Source, nodes: Collection[str], predicates: Mapping[str, int] | None = None
-) -> LinkArrays:
+def link_arrays(source: Source, nodes: Collection[str]) -> LinkArrays:
     """The edges of the entity graph whose ends are ``nodes`` (entities but time nodes).
-
-    With ``predicates`` (each predicate's number of triples, as ``stats`` counts
-    them) the edges are read in parts of at most :data:`LINK_CHUNK` triples;
-    without, in one query.
 
     >>> from mxgraph.store import open_store
     >>> store = open_store()
@@ -206,13 +192,12 @@ def link_arrays(
     ids = {iri: number for number, iri in enumerate(ordered)}
     count = len(ordered)
     keys: list[int] = []  # subject * count + object: one int per pair, sorted below
-    for sparql in _link_queries(predicates):
-        for s, o in backend.select(sparql).rows:
-            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
-                a, b = ids.get(s.value), ids.get(o.value)
-                if a is not None and b is not None and a != b:  # a self-loop connects nothing
-                    keys.append(a * count + b)
-        check_deadline(backend)
+    for s, o in backend.select(LINK_PAIRS_QUERY).rows:
+        if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+            a, b = ids.get(s.value), ids.get(o.value)
+            if a is not None and b is not None and a != b:  # a self-loop connects nothing
+                keys.append(a * count + b)
+    check_deadline(backend)
     del ids
     keys.sort()  # in order: the same sums, the same ranks
     subjects, objects = (
@@ -226,24 +211,6 @@ def link_arrays(
         subjects = array("q", map(renumber.__getitem__, subjects))
         objects = array("q", map(renumber.__getitem__, objects))
     return LinkArrays([ordered[i] for i in linked], subjects, objects)
-
-
-def _link_queries(predicates: Mapping[str, int] | None) -> Iterator[str]:
-    if predicates is None:
-        yield LINK_PAIRS_QUERY
-        return
-    part: list[str] = []
-    size = 0
-    for predicate in sorted(predicates):
-        if predicate in NOT_EDGES:
-            continue
-        if part and size + predicates[predicate] > LINK_CHUNK:
-            yield _LINK_CHUNK_QUERY.format(values=values_block("p", map(ox.NamedNode, part)))
-            part, size = [], 0
-        part.append(predicate)
-        size += predicates[predicate]
-    if part:
-        yield _LINK_CHUNK_QUERY.format(values=values_block("p", map(ox.NamedNode, part)))
 
 
 def load_entity_graph(source: Source, index: EntityIndex | None = None) -> EntityGraph:
