@@ -15,7 +15,7 @@ import heapq
 import itertools
 from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -265,9 +265,10 @@ def _read_entities(backend: SparqlBackend) -> _Entities:
     meta: set[int] = set()
     timed: set[int] = set()
     members: dict[str, array[int]] = {}
+    get = ids.get
     for entity, kind in select_rows(backend, _ALL_TYPES_QUERY):
         if isinstance(entity, ox.NamedNode) and isinstance(kind, ox.NamedNode):
-            n = ids.get(entity.value)
+            n = get(entity.value)
             if n is None:
                 continue
             if kind.value in meta_classes:
@@ -333,9 +334,8 @@ def _entity_links(
         found = select_rows(backend, _PREDICATE_OBJECTS_QUERY.format(predicate=term))
         if not any(_is_node(o, ids, is_node) for (o,) in found):
             continue
-        for s, o in select_rows(backend, _PREDICATE_PAIRS_QUERY.format(predicate=term)):
-            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
-                add(predicate, s.value, o.value)
+        pairs = select_rows(backend, _PREDICATE_PAIRS_QUERY.format(predicate=term))
+        _add_pairs(stated.setdefault(predicate, array("q")), pairs, ids, is_node)
         check_deadline(backend)
     for part in _parts(few, paths.LINK_CHUNK):
         values = values_block("p", map(ox.NamedNode, part))
@@ -365,6 +365,25 @@ def _entity_links(
         array("q", map(renumber.__getitem__, subjects)),
         array("q", map(renumber.__getitem__, objects)),
     )
+
+
+def _add_pairs(
+    keys: array[int],
+    rows: Iterable[tuple[Term | None, ...]],
+    ids: Mapping[str, int],
+    is_node: bytearray,
+) -> None:
+    """Add the ``(subject, object)`` rows linking two nodes to ``keys``, as
+    ``subject * count + object`` (the object first: most rows that do not link two nodes
+    end in a sentence, a selector or a time, and their subject's text is never read)."""
+    get, append, count = ids.get, keys.append, len(is_node)
+    for s, o in rows:
+        if isinstance(o, ox.NamedNode) and isinstance(s, ox.NamedNode):
+            b = get(o.value)
+            if b is not None and is_node[b]:
+                a = get(s.value)
+                if a is not None and a != b and is_node[a]:
+                    append(a * count + b)
 
 
 def _is_node(term: Term | None, ids: Mapping[str, int], is_node: bytearray) -> bool:
