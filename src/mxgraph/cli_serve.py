@@ -27,7 +27,9 @@ from mxgraph.cli_common import (
     StoreOption,
     TimeoutOption,
     apply_max_memory,
+    check_size,
     open_store_from_options,
+    parse_size,
     start_deadline,
 )
 from mxgraph.errors import MxGraphError
@@ -168,6 +170,17 @@ def serve(
             metavar="N",
         ),
     ] = 8,
+    answer_cache: Annotated[
+        str,
+        typer.Option(
+            "--answer-cache",
+            callback=check_size,
+            help="Keep up to SIZE of query answers (e.g. 64M; 0: none) for clients asking the "
+            "same query again in the same format: the served graph does not change, so the "
+            "answer is sent again without evaluating the query.",
+            metavar="SIZE",
+        ),
+    ] = "64M",
     data: DataOption = None,
     data_format: DataFormatOption = None,
     no_bundled: NoBundledOption = False,
@@ -198,6 +211,7 @@ def serve(
         base_url=base_url,
         infer=infer,
         workers=workers,
+        answer_cache=parse_size(answer_cache) or 0,
     )
     site = Site(graph, config)
     # The worker processes are forked before any thread (and before the socket, which

@@ -72,6 +72,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
+from mxgraph.server.pages_cache import KeptCache
 from mxgraph.server.pool import Ticket, WorkerPool
 from mxgraph.store import MxStore
 
@@ -147,6 +148,9 @@ class ServeConfig:
     #: user query can take: however many slow user queries are in flight, a page waits only
     #: for other pages' lookups. Pages get threads of their own, :data:`PAGE_THREADS`.
     lookup_workers: int = 2
+    #: Bytes of query answers kept for the next request asking the same (0: none kept);
+    #: see :attr:`Site.answers`.
+    answer_cache: int = 64 * 1024 * 1024
 
 
 #: Threads for the pages (rendering and waiting for their lookups), apart from the
@@ -163,6 +167,13 @@ class Site:
         self._limiters: dict[str, object] = {}
         self._pool: WorkerPool | None = None
         self._lookup_pool: WorkerPool | None = None
+        #: Answers of user queries already written, by :func:`answer_key`: the served graph
+        #: does not change (the store is open read-only), so the same query asked again in
+        #: the same format gets the same bytes without a worker. Only answers are kept,
+        #: never errors (a time limit depends on the load and on the request's own limit).
+        self.answers: KeptCache[AnswerKey, Rendered] = KeptCache(
+            4096, config.answer_cache, lambda answer: len(answer.body)
+        )
         #: Why the server must stop (set when the worker processes are gone for good).
         self.failure: str | None = None
 
@@ -288,6 +299,10 @@ class Site:
         ...
         mxgraph.server.site.NotAcceptable: a CONSTRUCT or DESCRIBE answer is RDF: ...
         """
+        key = answer_key(sparql, result_format, graph_format, dataset)
+        kept = self.answers.get(key)
+        if kept is not None:
+            return kept
         request = _Request(
             "render",
             sparql,
@@ -298,7 +313,9 @@ class Site:
         )
         answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
-        return Rendered(media_type.value, answer[1:])
+        rendered = Rendered(media_type.value, answer[1:])
+        self.answers.put(key, rendered)
+        return rendered
 
     def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
@@ -358,6 +375,27 @@ class Site:
         if self.config.base_url:
             return self.config.base_url.rstrip("/") + path
         return path
+
+
+#: What makes two requests the same question: the query text, the formats asked for and
+#: the dataset (default and named graphs).
+AnswerKey = tuple[str, str | None, str | None, tuple[str, ...], tuple[str, ...]]
+
+
+def answer_key(
+    sparql: str,
+    result_format: ResultFormat | None,
+    graph_format: GraphFormat | None,
+    dataset: Dataset = NO_DATASET,
+) -> AnswerKey:
+    """The key of :attr:`Site.answers` for a query asked in these formats on ``dataset``."""
+    return (
+        sparql,
+        result_format.value if result_format else None,
+        graph_format.value if graph_format else None,
+        dataset.default_graphs,
+        dataset.named_graphs,
+    )
 
 
 class _SiteBackend(LocalBackend):
