@@ -53,7 +53,11 @@ every sentence that mentions it or states one of its relations. A fact's
      "paths": [{"length": int,
                 "steps": [{"from": ref, "to": ref,
                            "relations": [{"relation": ref, "direction": "out"|"in",
-                                          "sources": [citation]}]}]}]}
+                                          "sources": [citation]}]}]}],
+     "revisits": [ref]}
+
+    (``revisits``: through ``--via``, the entities the paths pass twice when no path
+    was found that visits each entity once.)
 
 ``search``::
 
@@ -356,6 +360,11 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
             f"of length {r.length}"
         )
         lines = (heading, *(line for p in r.paths for line in _path_lines(p, sources)))
+        if r.revisits:
+            passed = ", ".join(ref.label for ref in r.revisits)
+            lines += (
+                f"note: found no path that visits each entity once: these pass {passed} twice",
+            )
     document = {
         "from": r.start.to_json(),
         "to": r.end.to_json(),
@@ -363,6 +372,7 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
         "max_length": r.max_length,
         "truncated": r.truncated,
         "paths": [p.to_json() for p in r.paths],
+        "revisits": [ref.to_json() for ref in r.revisits],
     }
     return Report((Section(title, lines=lines),), document)
 
