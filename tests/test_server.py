@@ -209,6 +209,7 @@ def test_triple_terms_and_odd_literals_survive_every_result_format() -> None:
     for result_format, parser in (
         (ResultFormat.JSON, ox.QueryResultsFormat.JSON),
         (ResultFormat.XML, ox.QueryResultsFormat.XML),
+        (ResultFormat.TSV, ox.QueryResultsFormat.TSV),
     ):
         parsed = ox.parse_query_results(write_results(rows, result_format), parser)
         assert isinstance(parsed, ox.QuerySolutions)

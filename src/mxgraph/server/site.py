@@ -483,9 +483,7 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
             return b"A1" if result.value else b"A0"
         if isinstance(result, GraphResult):
             return b"G" + serialize_triples(result.triples, RdfSyntax.NT)
-        # TSV holds every term but RDF 1.2 triple terms, and is quick to write and read.
-        if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
-            return b"S" + render_result(result, OutputFormat.JSON)
+        # TSV holds every term exactly, and is quick to write and read.
         return b"T" + render_result(result, OutputFormat.TSV)
     if isinstance(result, GraphResult):
         if request["graph_format"] is None:
@@ -507,8 +505,8 @@ def write_results(result: SelectResult | AskResult, result_format: ResultFormat)
 
     CSV, TSV and ASK answers are written by :mod:`mxgraph.output`. Rows are read into
     JSON and XML by Oxigraph's result serializers from mxgraph's TSV, which holds every
-    term exactly and is a quarter of the work of writing JSON in Python; rows holding
-    RDF 1.2 triple terms (which TSV cannot hold) go through mxgraph's JSON instead.
+    term exactly (RDF 1.2 triple terms too) and is a quarter of the work of writing JSON
+    in Python.
 
     >>> rows = SelectResult(("x",), ((ox.Literal("hola", language="es"),),))
     >>> write_results(rows, ResultFormat.JSON)
@@ -522,11 +520,8 @@ def write_results(result: SelectResult | AskResult, result_format: ResultFormat)
         if result_format is ResultFormat.XML:
             return _reserialize(own, ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML)
         return own
-    if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
-        own, source = render_result(result, OutputFormat.JSON), ox.QueryResultsFormat.JSON
-    else:
-        own, source = render_result(result, OutputFormat.TSV), ox.QueryResultsFormat.TSV
-    return _reserialize(own, source, oxigraph_format)
+    own = render_result(result, OutputFormat.TSV)
+    return _reserialize(own, ox.QueryResultsFormat.TSV, oxigraph_format)
 
 
 #: The result formats Oxigraph writes from mxgraph's TSV (see write_results).
@@ -566,8 +561,7 @@ def _decode_result(answer: bytes, deadline: Deadline) -> QueryResult:
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
         return GraphResult(tuple(quad.triple for quad in triples))
-    kinds = {b"T": ox.QueryResultsFormat.TSV, b"S": ox.QueryResultsFormat.JSON}
-    solutions = ox.parse_query_results(payload, kinds[kind])
+    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)
     variables = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
