@@ -367,6 +367,20 @@ def test_answers_past_max_rows_are_refused(client: httpx.Client) -> None:
     assert answer.text.startswith(f"the answer has more than {MAX_ROWS:,} triples")
 
 
+def test_a_huge_answer_is_refused_at_the_cap_not_read_to_the_time_limit(
+    client: httpx.Client,
+) -> None:
+    # Billions of rows: reading them all would take the whole time limit and gigabytes.
+    huge = "SELECT * { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+    started = time.monotonic()
+    answer = client.get("/sparql", params={"query": huge})
+    assert answer.status_code == 422, answer.text
+    assert time.monotonic() - started < TIMEOUT
+    answer = client.get("/sparql", params={"query": "CONSTRUCT { ?a ?p ?f } WHERE " + huge[9:]})
+    assert answer.status_code == 422, answer.text
+    assert answer.text.startswith(f"the answer has more than {MAX_ROWS:,} triples")
+
+
 # -- datasets -------------------------------------------------------------------------------------
 
 
