@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import sys
@@ -408,6 +409,10 @@ def run_plain_line(argv: list[str]) -> None:
     if parsed is None:
         return
     command, arguments = parsed
+    # The process ends with this command: what exists now (modules, classes, tables) lives
+    # until then. Frozen, the cyclic collector does not walk it again, during the command or
+    # at exit (about 6 ms of a 60 ms lookup on the bundled graph).
+    gc.freeze()
     code = 0
     try:
         code = command.function()(**arguments) or 0
@@ -425,6 +430,7 @@ def run_plain_line(argv: list[str]) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         code = 1
+    gc.freeze()
     sys.exit(code)
 
 

@@ -16,7 +16,6 @@ name a user typed is compared in Python and never enters query text.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -342,6 +341,8 @@ class EntityIndex:
             by_name.setdefault(name.normalized, []).append(name.iri)
         for iri in self.labels:
             by_name.setdefault(_local_name(iri) or normalize_name(curie(iri)), []).append(iri)
+        import difflib  # here: only a name that matches nothing needs it
+
         close = difflib.get_close_matches(key, list(by_name), n=limit * 3, cutoff=0.6)
         found: list[str] = []
         for name_key in close:
@@ -702,6 +703,8 @@ def _resolve_term(backend: SparqlBackend, name: str, sparql: str, kind: str) -> 
                 f"{name.strip()!r} is ambiguous: it names {listed}; give the CURIE or IRI"
             )
     by_label = {normalize_name(t.label): t for t in sorted(terms.values(), reverse=True)}
+    import difflib
+
     close = difflib.get_close_matches(key, list(by_label), n=5, cutoff=0.6)
     message = f"no {kind} named {name.strip()!r}"
     if close:
