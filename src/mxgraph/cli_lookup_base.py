@@ -6,7 +6,8 @@ calls these functions; :mod:`mxgraph.cli_fast` calls them directly for a plain c
 so a lookup runs without importing typer. Each opens the store the data options describe (or
 the ``--endpoint`` server), calls one library function through a
 :class:`~mxgraph.backend.SparqlBackend` bounded by ``--timeout``, and prints the result with
-:func:`mxgraph.output.render_report`. Only the modules of the lookup that runs are imported.
+:func:`mxgraph.output.render_report` (see :func:`run_lookup`). Only the modules of the lookup
+that runs are imported.
 
 >>> backend = open_backend(None, None, False, None, 30.0, (None, None, None))
 >>> type(backend).__name__, len(backend.store) > 3000
@@ -16,9 +17,10 @@ the ``--endpoint`` server), calls one library function through a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from mxgraph.backend import LocalBackend, SparqlBackend
 from mxgraph.cli_base import (
     DEFAULT_TIMEOUT,
     emit_bytes,
@@ -33,8 +35,8 @@ from mxgraph.errors import MxGraphError, QueryTimeout
 from mxgraph.output import Report, ReportFormat, render_report
 from mxgraph.rdf_formats import RdfSyntax
 
-if TYPE_CHECKING:
-    from mxgraph.backend import SparqlBackend
+#: A lookup: its report and exit status, from the backend it reads.
+Lookup = Callable[[SparqlBackend], tuple[Report, int]]
 
 
 def open_backend(
@@ -60,8 +62,6 @@ def open_backend(
         )
     if graph is not None or user is not None:
         raise MxGraphError("--graph and --user apply to --endpoint only")
-    from mxgraph.backend import LocalBackend
-
     deadline = start_deadline(timeout)
     local_store = open_store_from_options(
         data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
@@ -69,11 +69,39 @@ def open_backend(
     return LocalBackend(local_store, deadline)
 
 
-def emit_report(report: Report, fmt: ReportFormat) -> None:
-    """Write a lookup's report to standard output (coloured, and as wide as a terminal)."""
+def run_lookup(backend: SparqlBackend, lookup: Lookup, fmt: ReportFormat) -> int:
+    """Run ``lookup`` on ``backend``, write its report to standard output (coloured, and as
+    wide as a terminal) and return its exit status.
+
+    On a local store other than the bundled graph alone, with a time limit, the whole
+    lookup runs in one walled child killed at the limit
+    (:func:`~mxgraph.deadline.run_in_child`), its queries evaluated in process there,
+    instead of a child per query (a fork each, and a cold store cache: a path on the
+    bundled graph and one more file sends about 13 queries). Elsewhere it runs here (the
+    bundled graph's queries are mxgraph's own texts on known data, see
+    :func:`~mxgraph.query.run_query`; a server is asked over the network).
+    """
     to_terminal = stdout_is_terminal()
     width = terminal_width() if to_terminal else None
-    emit_bytes(render_report(report, fmt, color=to_terminal, width=width), None)
+
+    def answer(source: SparqlBackend) -> bytes:
+        report, code = lookup(source)
+        return bytes([code]) + render_report(report, fmt, color=to_terminal, width=width)
+
+    if (
+        isinstance(backend, LocalBackend)
+        and not backend.store.shipped_only
+        and backend.deadline.at is not None
+    ):
+        from mxgraph.deadline import run_in_child
+
+        # The parent stops the child at the deadline: inside, no limit, so no child either.
+        inside = LocalBackend(backend.store, timeout=None)
+        outcome = run_in_child(lambda: answer(inside), backend.deadline, offline=True)
+    else:
+        outcome = answer(backend)
+    emit_bytes(outcome[1:], None)
+    return outcome[0]
 
 
 def describe_command(
@@ -96,7 +124,7 @@ def describe_command(
     backend = open_backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    emit_report(describe_report(describe_entity(backend, entity)), fmt)
+    run_lookup(backend, lambda source: (describe_report(describe_entity(source, entity)), 0), fmt)
 
 
 def neighbors_command(
@@ -121,13 +149,16 @@ def neighbors_command(
     from mxgraph.lookup_format import neighbors_report
     from mxgraph.neighbors import neighbors
 
+    def lookup(source: SparqlBackend) -> tuple[Report, int]:
+        found = neighbors(
+            source, entity, depth=depth, relation=relation, direction=direction, type=type_
+        )
+        return neighbors_report(found, sources=sources), 0
+
     backend = open_backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    found = neighbors(
-        backend, entity, depth=depth, relation=relation, direction=direction, type=type_
-    )
-    emit_report(neighbors_report(found, sources=sources), fmt)
+    run_lookup(backend, lookup, fmt)
 
 
 def path_command(
@@ -154,21 +185,23 @@ def path_command(
     from mxgraph.lookup_format import path_report
     from mxgraph.paths import shortest_paths
 
+    def lookup(source: SparqlBackend) -> tuple[Report, int]:
+        result = shortest_paths(
+            source,
+            start,
+            end,
+            max_length=max_length,
+            all_paths=all_paths,
+            exclude=exclude or (),
+            via=via,
+            documents=documents,
+        )
+        return path_report(result, sources=sources), 1 if result.length is None else 0
+
     backend = open_backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    result = shortest_paths(
-        backend,
-        start,
-        end,
-        max_length=max_length,
-        all_paths=all_paths,
-        exclude=exclude or (),
-        via=via,
-        documents=documents,
-    )
-    emit_report(path_report(result, sources=sources), fmt)
-    return 1 if result.length is None else 0
+    return run_lookup(backend, lookup, fmt)
 
 
 def search_command(
@@ -190,10 +223,13 @@ def search_command(
     from mxgraph.lookup_format import search_report
     from mxgraph.search import search_entities
 
+    def lookup(source: SparqlBackend) -> tuple[Report, int]:
+        return search_report(search_entities(source, text, type=type_, limit=limit)), 0
+
     backend = open_backend(
         data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
     )
-    emit_report(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
+    run_lookup(backend, lookup, fmt)
 
 
 def stats_command(
@@ -218,16 +254,13 @@ def stats_command(
     )
     started = time.monotonic()
     try:
-        stats = graph_stats(backend, top=top)
+        run_lookup(backend, lambda source: (stats_report(graph_stats(source, top=top)), 0), fmt)
     except QueryTimeout as error:
         raise QueryTimeout(_stats_hint(error, backend, time.monotonic() - started)) from None
-    emit_report(stats_report(stats), fmt)
 
 
 def _stats_hint(error: QueryTimeout, backend: SparqlBackend, seconds: float) -> str:
     """The timeout message, with the graph's size and how to give stats the time it needs."""
-    from mxgraph.backend import LocalBackend
-
     # The deadline has passed: a local store is counted directly, without it.
     size = f" of {len(backend.store):,} triples" if isinstance(backend, LocalBackend) else ""
     return (
