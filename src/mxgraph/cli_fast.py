@@ -29,10 +29,9 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mxgraph.cli_base import (
     DEFAULT_TIMEOUT,
@@ -165,8 +164,9 @@ def query_command(
             print(f"empty answer: {reason}", file=sys.stderr)
 
 
-@dataclass(frozen=True)
-class Param:
+# NamedTuples, not dataclasses: the table is built at every start, and a dataclass takes
+# about three times as long to define.
+class Param(NamedTuple):
     """One option of a command as typer defines it: the keyword it fills and how its value
     converts (``kind``: flag, text, path, int, float or choice; ``minimum`` for an int,
     ``check`` for the callback typer runs on the value, which raises ValueError to refuse it)."""
@@ -181,8 +181,7 @@ class Param:
     check: Callable[[Any], object] | None = None
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A command the fast path runs: ``run`` (``module:function``, imported only when the
     line runs), its ``options`` by every name typer gives them, and the keywords of its
     positional ``arguments`` in order, the first ``required`` of them required."""
