@@ -61,6 +61,20 @@ def entity_condition(variable: str) -> str:
     return re.sub(r"\?e(?![A-Za-z0-9])", f"?{variable}", ENTITY_CONDITION)
 
 
+def graph_node_condition(variable: str) -> str:
+    """SPARQL keeping ``?variable`` only if it is a node of the entity graph (a fixed name):
+    an entity (:func:`entity_condition`) that is not a time node (see :mod:`mxgraph.paths`).
+
+    >>> "2006/time#" in graph_node_condition("o")
+    True
+    """
+    condition = entity_condition(variable)
+    return condition + (
+        f"  FILTER NOT EXISTS {{ ?{variable} a ?{variable}_time .\n"
+        f'    FILTER(STRSTARTS(STR(?{variable}_time), "http://www.w3.org/2006/time#")) }}\n'
+    )
+
+
 _PUNCTUATION_MAP = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
