@@ -81,19 +81,18 @@ character offsets in ``matched`` of what matched.)
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
 from mxgraph.output import Report, Section, highlighted, money, readable_number
-from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
 
 if TYPE_CHECKING:  # each report's lookup module is imported by the command that runs it
     from mxgraph.describe import EntityDescription, Number, QuantitativeFact
     from mxgraph.neighbors import Neighborhood
+    from mxgraph.paths import Path, PathResult
     from mxgraph.search import SearchHit, SearchResult
     from mxgraph.stats import Centrality, GraphStats
 
@@ -413,6 +412,8 @@ def search_report(result: SearchResult) -> Report:
             return hit.sentence.curie
         if hit.field == "label":
             return ""
+        import textwrap  # here: only a search's table needs it
+
         return textwrap.shorten(hit.matched, 60, placeholder="…")
 
     rows = tuple(

@@ -14,7 +14,6 @@ b'{"head": {}, "boolean": true}\\n'
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -230,6 +229,8 @@ def _rows(result: SelectResult, deadline: Deadline) -> Iterator[tuple[Term | Non
 
 def _csv(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
     # W3C SPARQL 1.1 CSV: IRIs and literals by value, blank nodes as _:label, CRLF lines.
+    import csv  # here: only CSV output needs it
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)

@@ -43,7 +43,7 @@ from mxgraph.resolve import (
     EntityRef,
     TermRef,
     best_label,
-    entity_condition,
+    graph_node_condition,
     load_entity_index,
     resolve_class,
     resolve_relation,
@@ -52,19 +52,6 @@ from mxgraph.resolve import (
 
 if TYPE_CHECKING:
     import networkx
-
-
-def graph_node_condition(variable: str) -> str:
-    """SPARQL keeping ``?variable`` only if it is a node of the entity graph (a fixed name).
-
-    >>> "2006/time#" in graph_node_condition("o")
-    True
-    """
-    condition = entity_condition(variable)
-    return condition + (
-        f"  FILTER NOT EXISTS {{ ?{variable} a ?{variable}_time .\n"
-        f'    FILTER(STRSTARTS(STR(?{variable}_time), "http://www.w3.org/2006/time#")) }}\n'
-    )
 
 
 #: Every triple that could be an edge of the entity graph. Which ends are nodes is decided
