@@ -98,6 +98,7 @@ def build_cases(data_files: list[str], only: set[str]) -> list[Case]:
         )
     )
     for name, args, query in (
+        ("neighbors USAID", ["neighbors", "USAID"], "neighbors-usaid.rq"),
         ("search merida", ["search", "merida"], "search-merida.rq"),
         ("stats", ["stats"], "stats.rq"),
     ):
@@ -110,7 +111,10 @@ def build_cases(data_files: list[str], only: set[str]) -> list[Case]:
                 [*baseline, "query", str(sparql), *data_files],
             )
         )
-    return [case for case in cases if not only or case.name.split()[-1] in only]
+    # A case is chosen by its command (first word: query, describe...) or its last word.
+    return [
+        case for case in cases if not only or only & {case.name.split()[0], case.name.split()[-1]}
+    ]
 
 
 def compile_bytecode() -> None:
@@ -128,7 +132,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds per case (median taken)")
     parser.add_argument("--rdflib-timeout", type=float, default=60.0, metavar="SECONDS")
-    parser.add_argument("--only", nargs="*", default=[], help="case names (last word) to run")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="cases to run, by command (first word) or last word"
+    )
     parser.add_argument("--no-help", action="store_true", help="leave out the --help cases")
     args = parser.parse_args()
 

@@ -1,8 +1,10 @@
-"""A plain ``mxgraph query`` line runs without typer (mxgraph.cli_fast), exactly as typer would
-run it: the same arguments reach the same function, and every other line goes to typer."""
+"""A plain ``mxgraph query`` or lookup line runs without typer (mxgraph.cli_fast), exactly as
+typer would run it: the same arguments reach the same function, and every other line goes to
+typer."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import subprocess
@@ -14,37 +16,41 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from mxgraph import cli_fast, query, resources
+from mxgraph import query, resources
 from mxgraph.cli import app
-from mxgraph.cli_fast import QUERY_OPTIONS, parse_query_line
+from mxgraph.cli_base import check_timeout, parse_size
+from mxgraph.cli_fast import COMMANDS, parse_line
 
 RUN = [sys.executable, "-m", "mxgraph"]
 
 
-def _typer_query_command() -> Any:
-    return typer.main.get_command(app).commands["query"]  # type: ignore[attr-defined]
-
-
-def test_the_option_table_is_typers() -> None:
-    command = _typer_query_command()
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_option_table_is_typers(name: str) -> None:
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    fast_command = COMMANDS[name]
+    table = fast_command.options
     options = [param for param in command.params if param.param_type_name == "option"]
     names = {name for param in options for name in [*param.opts, *param.secondary_opts]}
-    assert names == set(QUERY_OPTIONS)
+    assert names == set(table)
     for param in options:
         for name in param.opts:
-            fast = QUERY_OPTIONS[name]
+            fast = table[name]
             assert fast.keyword == param.name, name
             assert fast.multiple == param.multiple, name
             kind = type(param.type).__name__
             expected = {
                 "BoolParamType": "flag",
                 "FloatParamType": "float",
+                "IntRange": "int",
                 "StringParamType": "text",
                 "TyperChoice": "choice",
                 "TyperPath": "path",
             }[kind]
             assert fast.kind == expected, name
             assert param.is_flag == (fast.kind == "flag"), name
+            if fast.kind == "int":
+                assert (param.type.min, param.type.max) == (fast.minimum, None), name
+                assert not param.type.min_open and not param.type.clamp, name
             if fast.kind == "path":
                 assert (fast.file_okay, fast.dir_okay) == (
                     param.type.file_okay,
@@ -57,11 +63,18 @@ def test_the_option_table_is_typers() -> None:
                 assert [m.value for m in fast.choices] == list(param.type.choices), name
                 assert not param.type.case_sensitive
             assert param.envvar is None
-    # The two checks the table runs itself (_convert, parse_size) are the only callbacks.
-    assert {param.name for param in options if param.callback} == {"timeout", "max_memory"}
-    arguments = [param.name for param in command.params if param.param_type_name == "argument"]
-    assert arguments == ["sparql"]
-    keywords = set(inspect.signature(cli_fast.query_command).parameters)
+    # The checks the table runs itself are typer's only callbacks, and run the same test.
+    checks = {param.keyword: param.check for param in table.values() if param.check}
+    assert {param.name for param in options if param.callback} == set(checks)
+    assert checks.get("timeout", check_timeout) is check_timeout
+    assert checks.get("max_memory", parse_size) is parse_size
+    arguments = [param for param in command.params if param.param_type_name == "argument"]
+    assert tuple(param.name for param in arguments) == fast_command.arguments
+    assert [param.required for param in arguments] == [
+        index < fast_command.required for index in range(len(arguments))
+    ]
+    assert all(param.nargs == 1 for param in arguments)
+    keywords = set(inspect.signature(fast_command.function()).parameters)
     assert keywords == {param.name for param in command.params}
 
 
@@ -78,6 +91,17 @@ PLAIN_LINES = [
     ["query", "ASK {}", "--update-endpoint", "http://localhost:1/u", "--named", "--quiet"],
     ["query", "--file", "q.rq", "--format", "xml", "--format", "Turtle"],
     ["query"],
+    ["describe", "USAID"],
+    ["describe", "-f", "JSON", "mxd:usaid", "--timeout", "0", "--no-bundled", "-d", "a.ttl"],
+    ["describe", "USAID", "-e", "http://localhost:1/sparql", "--graph", "urn:g", "--user", "u"],
+    ["neighbors", "Chile", "--depth", "2", "-r", "member of", "--direction", "IN", "-t", "x"],
+    ["neighbors", "Chile", "--sources", "--format=json", "--store", "nowhere", "--infer"],
+    ["path", "Chile", "Canada", "-m", "3", "--all", "-x", "a", "--exclude=b", "--via", "Peru"],
+    ["path", "--documents", "Chile", "--sources", "Canada", "--data-format", "TriG"],
+    ["search", "merida", "-l", "3", "--type", "mx:Program", "--limit", " 4"],
+    ["search", "-", "--timeout=1.5"],
+    ["stats", "--top", "5", "-f", "table"],
+    ["stats"],
 ]
 
 #: Lines the fast path leaves to typer, and whether typer runs the command (True) or
@@ -99,16 +123,41 @@ NOT_PLAIN_LINES = [
     (["query", "ASK {}", "-fcsv"], True),
     (["query", "ASK {}", "-f=csv"], False),
     (["query", "--", "ASK {}"], True),
-    (["describe", "USAID"], True),
+    (["describe"], False),
+    (["describe", "USAID", "Mexico"], False),
+    (["describe", "USAID", "--help"], False),
+    (["describe", "USAID", "--quiet"], False),
+    (["describe", "USAID", "-f", "csv"], False),
+    (["neighbors", "Chile", "--depth", "0"], False),
+    (["neighbors", "Chile", "--depth", "1.5"], False),
+    (["neighbors", "Chile", "--direction", "up"], False),
+    (["neighbors", "Chile", "--sources=yes"], False),
+    (["path", "Chile"], False),
+    (["path", "Chile", "Canada", "-m", "-1"], False),
+    (["path", "Chile", "Canada", "--store", "pyproject.toml"], False),
+    (["path", "Chile", "Canada", "--data-format", "ttl"], False),
+    (["search", "merida", "--limit", "0"], False),
+    (["search", "merida", "-l"], False),
+    (["search", "--", "-merida"], True),
+    (["stats", "extra"], False),
+    (["stats", "--top", "ten"], False),
+    (["stats", "--timeout", "inf"], False),
+    (["queries"], True),
+    (["validate"], True),
     (["--help"], False),
+    (["--version"], False),
     ([], False),
 ]
 
 
 def _typer_arguments(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[str, Any] | None:
-    """The keyword arguments typer passes to query_command for ``argv`` (None: it refused)."""
+    """The keyword arguments typer passes to the command's function for ``argv`` (None: it
+    refused)."""
     seen: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli_fast, "query_command", lambda **kwargs: seen.append(kwargs))
+    module, _, function = COMMANDS[argv[0]].run.partition(":")
+    monkeypatch.setattr(
+        importlib.import_module(module), function, lambda **kwargs: seen.append(kwargs)
+    )
     result = CliRunner().invoke(app, argv)
     monkeypatch.undo()
     if not seen:
@@ -122,12 +171,15 @@ def _typer_arguments(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> dict[s
 def test_a_plain_line_gives_the_arguments_typer_gives(
     monkeypatch: pytest.MonkeyPatch, argv: list[str]
 ) -> None:
+    parsed = parse_line(argv)
+    assert parsed is not None
+    command, fast = parsed
+    assert command is COMMANDS[argv[0]]
     defaults = {
         name: param.default
-        for name, param in inspect.signature(cli_fast.query_command).parameters.items()
+        for name, param in inspect.signature(command.function()).parameters.items()
+        if param.default is not inspect.Parameter.empty
     }
-    fast = parse_query_line(argv)
-    assert fast is not None
     assert {**defaults, **fast} == _typer_arguments(monkeypatch, argv)
 
 
@@ -135,8 +187,8 @@ def test_a_plain_line_gives_the_arguments_typer_gives(
 def test_any_other_line_is_left_to_typer(
     monkeypatch: pytest.MonkeyPatch, argv: list[str], runs: bool
 ) -> None:
-    assert parse_query_line(argv) is None
-    if argv[:1] == ["query"]:
+    assert parse_line(argv) is None
+    if argv[:1] and argv[0] in COMMANDS:
         assert (_typer_arguments(monkeypatch, argv) is not None) == runs
 
 
@@ -144,21 +196,50 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
     return subprocess.run([*RUN, *args], capture_output=True, text=True, input=stdin, check=False)
 
 
-def test_a_plain_query_line_imports_neither_typer_nor_rich() -> None:
-    code = (
+@pytest.mark.parametrize(
+    ("argv", "code", "start"),
+    [
+        (["query", "--named", "embassy", "-f", "csv"], 0, "embassy,country,street,city"),
+        (
+            ["describe", "USAID"],
+            0,
+            "U.S. Agency for International Development\n  curie:    mxd:usaid",
+        ),
+        (["describe", "USAID", "-f", "json"], 0, '{\n  "entity": {'),
+        (["neighbors", "Chile", "--sources"], 0, "Neighbors of Chile (mxd:chile) within 1 step"),
+        (
+            ["path", "Chile", "Canada"],
+            0,
+            "From Chile (mxd:chile) to Canada (mxd:canada)\n  1 shortest",
+        ),
+        (
+            ["path", "Chile", "Canada", "-m", "1"],
+            1,
+            "From Chile (mxd:chile) to Canada (mxd:canada)\n  no path",
+        ),
+        (["search", "merida"], 0, "Search 'merida'\n"),
+        (["stats", "-f", "json"], 0, '{\n  "triples": '),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
+def test_a_plain_line_imports_neither_typer_nor_click_nor_rich(
+    argv: list[str], code: int, start: str
+) -> None:
+    program = (
         "import atexit, sys\n"
         "def report():\n"
         "    heavy = {m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click'}\n"
         "    print('heavy:', sorted(heavy), file=sys.stderr)\n"
         "atexit.register(report)\n"
-        "sys.argv = ['mxgraph', 'query', '--named', 'embassy', '-f', 'csv']\n"
+        f"sys.argv = ['mxgraph', *{argv!r}]\n"
         "from mxgraph.cli_fast import main\n"
         "main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0
-    assert done.stdout.startswith("embassy,country,street,city")
-    assert done.stderr == "heavy: []\n"
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (code, "heavy: []\n")
+    assert done.stdout.startswith(start)
 
 
 @pytest.mark.parametrize(
@@ -186,6 +267,16 @@ def test_a_plain_query_line_imports_neither_typer_nor_rich() -> None:
             "error: Invalid value for '--timeout': nan is not a number of seconds",
         ),
         (["query", "-h"], 0, "Usage: python -m mxgraph query [OPTIONS] [sparql]", ""),
+        (["describe", "Atlantis"], 1, "", "error: no entity named 'Atlantis'; did you mean"),
+        (
+            ["search", "merida", "--limit", "0"],
+            2,
+            "",
+            "error: Invalid value for '--limit' / '-l': 0 is not in the range x>=1 (see: ",
+        ),
+        (["describe"], 2, "", "error: Missing argument 'entity' (see: "),
+        (["path", "Chile", "Canada", "-m", "1"], 1, "From Chile (mxd:chile) to Canada", ""),
+        (["stats", "--help"], 0, "Usage: python -m mxgraph stats [OPTIONS]", ""),
     ],
 )
 def test_the_command_ends_as_before(args: list[str], code: int, stdout: str, stderr: str) -> None:

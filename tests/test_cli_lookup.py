@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -655,3 +656,40 @@ def test_describe_suggests_the_thing_before_its_groups_and_figures(runner: CliRu
         "(mxd:bridges-group-agencies)",
         "Legal border crossings each day (mxd:fact-daily-border-crossings)",
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["describe", "USAID"],
+        ["neighbors", "Chile", "--depth", "2", "--sources"],
+        ["path", "Chile", "Canada", "--format", "json"],
+        ["path", "Chile", "Canada", "--max-length", "1"],
+        ["search", "merida"],
+        ["stats", "--format", "json"],
+        ["describe", "Atlantis"],
+    ],
+    ids=" ".join,
+)
+def test_a_lookup_on_other_data_runs_in_one_walled_child(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str]
+) -> None:
+    """With a time limit on data other than the bundled graph alone, the whole lookup runs in
+    one walled child, not a child per query, and answers as it does without a limit (in
+    process)."""
+    from mxgraph import deadline, query
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/b> 'c' .\n", encoding="utf-8")
+    unbounded = invoke(runner, *args, "--data", str(extra), "--timeout", "0")
+    children: list[bool] = []
+    real = deadline.run_in_child
+
+    def counted(*given: Any, **options: Any) -> Any:
+        children.append(options.get("offline", False))
+        return real(*given, **options)
+
+    monkeypatch.setattr(deadline, "run_in_child", counted)
+    monkeypatch.setattr(query, "run_in_child", lambda *given, **options: pytest.fail("child"))
+    assert invoke(runner, *args, "--data", str(extra)) == unbounded
+    assert children == [True]

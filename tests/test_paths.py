@@ -83,8 +83,38 @@ def test_exclude_and_via(store: MxStore) -> None:
     through = shortest_paths(store, "Chile", "Canada", via="Peru")
     assert through.length == 5
     assert [step.end.label for step in through.paths[0].steps][:2] == ["Pacific Alliance", "Peru"]
+    # Chile and Peru meet only in the Pacific Alliance, and so do Peru and Canada.
+    assert [ref.label for ref in through.revisits] == ["Pacific Alliance"]
     with pytest.raises(MxGraphError, match=r"^--exclude 'nothing like it' names no relation"):
         shortest_paths(store, "Chile", "Canada", exclude=["nothing like it"])
+
+
+def test_a_path_through_via_visits_each_entity_once(tmp_path: Path) -> None:
+    # A -- M -- V and V -- M -- E are the shortest legs, but together they pass M twice;
+    # the way round, V -- X -- Y -- E, makes a path of 5 steps that passes each once.
+    data = tmp_path / "detour.ttl"
+    data.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        + "".join(f'ex:{n} skos:prefLabel "{n.upper()}" .\n' for n in "amvexy")
+        + "ex:a ex:near ex:m . ex:m ex:near ex:v . ex:m ex:near ex:e .\n"
+        + "ex:v ex:near ex:x . ex:x ex:near ex:y . ex:y ex:near ex:e .\n",
+        encoding="utf-8",
+    )
+    store = open_store([data], bundled=False)
+    through = shortest_paths(store, "A", "E", via="V")
+    assert through.length == 5 and through.revisits == ()
+    assert through.paths[0].chain() == "A —near→ M —near→ V —near→ X —near→ Y —near→ E"
+    assert shortest_paths(store, "A", "E").paths[0].chain() == "A —near→ M —near→ E"
+    # Both ways round are tried: here the second leg is kept and the first goes round.
+    backwards = shortest_paths(store, "E", "A", via="V")
+    assert backwards.revisits == () and [s.end.label for s in backwards.paths[0].steps] == [
+        "Y",
+        "X",
+        "V",
+        "M",
+        "A",
+    ]
 
 
 def test_max_length_and_same_entity(store: MxStore) -> None:

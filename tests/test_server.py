@@ -209,6 +209,7 @@ def test_triple_terms_and_odd_literals_survive_every_result_format() -> None:
     for result_format, parser in (
         (ResultFormat.JSON, ox.QueryResultsFormat.JSON),
         (ResultFormat.XML, ox.QueryResultsFormat.XML),
+        (ResultFormat.TSV, ox.QueryResultsFormat.TSV),
     ):
         parsed = ox.parse_query_results(write_results(rows, result_format), parser)
         assert isinstance(parsed, ox.QuerySolutions)
@@ -363,6 +364,20 @@ def test_answers_past_max_rows_are_refused(client: httpx.Client) -> None:
     assert len(answer.json()["results"]["bindings"]) == MAX_ROWS
     answer = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert answer.status_code == 422
+    assert answer.text.startswith(f"the answer has more than {MAX_ROWS:,} triples")
+
+
+def test_a_huge_answer_is_refused_at_the_cap_not_read_to_the_time_limit(
+    client: httpx.Client,
+) -> None:
+    # Billions of rows: reading them all would take the whole time limit and gigabytes.
+    huge = "SELECT * { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+    started = time.monotonic()
+    answer = client.get("/sparql", params={"query": huge})
+    assert answer.status_code == 422, answer.text
+    assert time.monotonic() - started < TIMEOUT
+    answer = client.get("/sparql", params={"query": "CONSTRUCT { ?a ?p ?f } WHERE " + huge[9:]})
+    assert answer.status_code == 422, answer.text
     assert answer.text.startswith(f"the answer has more than {MAX_ROWS:,} triples")
 
 
@@ -759,3 +774,73 @@ def test_curl(served: Server, local: SelectResult) -> None:
         check=True,
     )
     assert big.stdout == b"413"
+
+
+# -- answers kept for the next request ---------------------------------------------------
+
+
+def _site_without_workers(answer_cache: int) -> tuple[object, list[str]]:
+    """A Site whose queries are recorded as they reach evaluation (in a child per query)."""
+    from mxgraph.server.site import ServeConfig, Site
+
+    site = Site(open_store(), ServeConfig(answer_cache=answer_cache))
+    evaluated: list[str] = []
+    run = site._run
+
+    def recorded(request, deadline, ticket=None):  # type: ignore[no-untyped-def]
+        evaluated.append(request.sparql)
+        return run(request, deadline, ticket)
+
+    site._run = recorded  # type: ignore[method-assign]
+    return site, evaluated
+
+
+def test_the_same_query_in_the_same_format_is_answered_once() -> None:
+    from mxgraph.server.site import GraphFormat, ResultFormat
+
+    site, evaluated = _site_without_workers(64 << 20)
+    first = site.render(COUNTRIES, ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    again = site.render(COUNTRIES, ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    assert again == first and first.media_type == "text/csv"
+    assert len(evaluated) == 1
+    # Another format, another dataset or another text is another question.
+    as_json = site.render(COUNTRIES, ResultFormat.JSON, GraphFormat.TURTLE)  # type: ignore[attr-defined]
+    assert json.loads(as_json.body)["results"]["bindings"]
+    from mxgraph.query import Dataset
+
+    ontology_only = site.render(  # type: ignore[attr-defined]
+        COUNTRIES, ResultFormat.CSV, None, dataset=Dataset((ONTOLOGY_GRAPH.value,))
+    )
+    assert ontology_only.body.splitlines() == [b"c,l"]
+    site.render(COUNTRIES + " LIMIT 1", ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    assert len(evaluated) == 4
+
+
+def test_errors_are_not_kept_and_a_zero_cache_keeps_nothing() -> None:
+    from mxgraph.errors import QuerySyntaxError
+    from mxgraph.server.site import ResultFormat
+
+    site, evaluated = _site_without_workers(64 << 20)
+    for _ in range(2):
+        with pytest.raises(QuerySyntaxError):
+            site.render("SELEC ?x {}", ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    assert len(evaluated) == 2
+    site, evaluated = _site_without_workers(0)
+    for _ in range(2):
+        site.render(COUNTRIES, ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    assert len(evaluated) == 2
+
+
+def test_a_repeated_request_gets_the_same_bytes_and_each_format_its_own(
+    client: httpx.Client,
+) -> None:
+    query = COUNTRIES + " # asked twice"
+    answers = [
+        client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+        for accept in ("text/csv", "text/csv", "application/sparql-results+json", "text/csv")
+    ]
+    assert [a.status_code for a in answers] == [200] * 4
+    assert answers[0].content == answers[1].content == answers[3].content
+    assert answers[1].headers["content-type"].startswith("text/csv")
+    assert answers[2].headers["content-type"].startswith("application/sparql-results+json")
+    assert json.loads(answers[2].content)["results"]["bindings"]

@@ -87,3 +87,35 @@ def test_killed_workers_are_replaced_and_the_next_requests_succeed(
                 assert client.get("/id/usaid").status_code == 200
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_slow_queries_from_the_query_page_do_not_delay_pages(served: Server) -> None:
+    """More slow queries sent through the query page (the HTML form) than the pages have
+    threads: the pages still answer within the bound. The clients give up after 4 s, and
+    the server stops their queries when they go."""
+    slow_count = 20  # more than the 16 threads of the pages
+    with (
+        httpx.Client(base_url=served.base, timeout=30) as client,
+        concurrent.futures.ThreadPoolExecutor(slow_count) as executor,
+    ):
+
+        def ask(i: int) -> str:
+            try:
+                client.get("/query", params={"query": f"{SLOW} #{i}"}, timeout=4)
+            except httpx.ReadTimeout:
+                return "gave up"
+            return "answered"
+
+        slow = [executor.submit(ask, i) for i in range(slow_count)]
+        time.sleep(0.5)
+        timings = {}
+        for path in ("/id/canada", "/search?q=border", "/id/usmca"):
+            started = time.monotonic()
+            response = client.get(path)
+            timings[path] = time.monotonic() - started
+            assert response.status_code == 200, (path, response.text[:300])
+        assert not any(future.done() for future in slow)
+        outcomes = [future.result() for future in slow]
+    assert outcomes == ["gave up"] * slow_count
+    assert all(seconds < PAGE_BOUND for seconds in timings.values()), timings

@@ -228,6 +228,11 @@ def test_another_host_than_loopback_is_said(busy_port: int) -> None:
             "such as https://w3id.org/mxgraph/ (see: mxgraph serve --help)",
         ),
         (
+            ["--answer-cache", "lots"],
+            "error: Invalid value for '--answer-cache': 'lots' is not a size such as 500M or 4G "
+            "(0: no limit) (see: mxgraph serve --help)",
+        ),
+        (
             ["--timeout", "-1"],
             "error: Invalid value for '--timeout': -1.0 is not a number of seconds from 0 (no "
             "limit) to 1,000,000 (see: mxgraph serve --help)",

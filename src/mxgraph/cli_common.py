@@ -74,7 +74,7 @@ def _check_timeout(value: float) -> float:
         raise typer.BadParameter(str(error)) from None
 
 
-def _check_size(value: str | None) -> str | None:
+def check_size(value: str | None) -> str | None:
     if value is not None:
         try:
             parse_size(value)
@@ -87,7 +87,7 @@ MaxMemoryOption = Annotated[
     str | None,
     typer.Option(
         "--max-memory",
-        callback=_check_size,
+        callback=check_size,
         help="Stop a query that needs more than SIZE of memory (e.g. 500M, 4G; 0: no limit; "
         "default: half the machine's memory).",
         metavar="SIZE",

@@ -1,31 +1,37 @@
-"""The ``mxgraph`` entry point, and ``mxgraph query`` run without typer when the line is plain.
+"""The ``mxgraph`` entry point: a plain ``query`` or lookup line runs without typer.
 
 Importing typer takes longer than a whole ``oxigraph query`` process (about
-50 ms of about 20), so :func:`main` first reads the command line itself: a
-``query`` line made only of the options in :data:`QUERY_OPTIONS` (long or
-short names, ``--name=value``), values that convert as typer would convert
-them and at most one SPARQL argument runs :func:`query_command` directly.
-Anything else (help, any other command, an unknown or malformed option, a
-value typer would refuse, ``--``) goes to the typer app in :mod:`mxgraph.cli`,
-which then parses the line and reports errors as before. The typer command
-``query`` calls the same :func:`query_command`, and a test compares the
-arguments both give it for many lines, and this table with typer's options.
+50 ms of about 20), so :func:`main` first reads the command line itself, with
+one parser driven by the table :data:`COMMANDS` (``query``, ``describe``,
+``neighbors``, ``path``, ``search``, ``stats``): a line made only of its
+command's options (long or short names, ``--name=value``), values that convert
+as typer would convert them and the command's positional arguments runs the
+command's function directly (:func:`query_command`, or one of
+:mod:`mxgraph.cli_lookup_base`). Anything else (help, any other command, an
+unknown or malformed option, a value typer would refuse, a missing or extra
+argument, ``--``) goes to the typer app in :mod:`mxgraph.cli`, which then
+parses the line and reports errors as before. The typer commands call the same
+functions, and a test compares the arguments both give them for many lines,
+and this table with typer's options.
 
->>> parse_query_line(["query", "--named", "embassy", "-f", "CSV"])["named"]
+>>> command, arguments = parse_line(["query", "--named", "embassy", "-f", "CSV"])
+>>> arguments["named"]
 'embassy'
->>> parse_query_line(["query", "--help"]) is None
+>>> parse_line(["describe", "--help"]) is None
 True
 """
 
 from __future__ import annotations
 
 import errno
+import gc
+import importlib
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mxgraph.cli_base import (
     DEFAULT_TIMEOUT,
@@ -38,8 +44,9 @@ from mxgraph.cli_base import (
     print_error,
     start_deadline,
 )
+from mxgraph.direction import Direction
 from mxgraph.errors import MxGraphError
-from mxgraph.output import OutputFormat
+from mxgraph.output import OutputFormat, ReportFormat
 from mxgraph.query import is_empty, load_named_query, parse_binding, run_query
 from mxgraph.rdf_formats import RdfSyntax
 
@@ -157,10 +164,12 @@ def query_command(
             print(f"empty answer: {reason}", file=sys.stderr)
 
 
-@dataclass(frozen=True)
-class Param:
+# NamedTuples, not dataclasses: the table is built at every start, and a dataclass takes
+# about three times as long to define.
+class Param(NamedTuple):
     """One option of a command as typer defines it: the keyword it fills and how its value
-    converts (``kind``: flag, text, path, float or choice)."""
+    converts (``kind``: flag, text, path, int, float or choice; ``minimum`` for an int,
+    ``check`` for the callback typer runs on the value, which raises ValueError to refuse it)."""
 
     keyword: str
     kind: str
@@ -168,36 +177,126 @@ class Param:
     file_okay: bool = True
     dir_okay: bool = True
     choices: type[Enum] | None = None
+    minimum: int | None = None
+    check: Callable[[Any], object] | None = None
+
+
+class Command(NamedTuple):
+    """A command the fast path runs: ``run`` (``module:function``, imported only when the
+    line runs), its ``options`` by every name typer gives them, and the keywords of its
+    positional ``arguments`` in order, the first ``required`` of them required."""
+
+    run: str
+    options: Mapping[str, Param]
+    arguments: tuple[str, ...] = ()
+    required: int = 0
+
+    def function(self) -> Callable[..., int | None]:
+        """The function that runs the command."""
+        module, _, name = self.run.partition(":")
+        found: Callable[..., int | None] = getattr(importlib.import_module(module), name)
+        return found
 
 
 _TEXT = "text"
+_FLAG = "flag"
 
-#: The options of ``mxgraph query`` by every name typer gives them (checked against typer by
-#: tests/test_cli_fast.py: names, kinds, path rules and choices).
-QUERY_OPTIONS: dict[str, Param] = {}
-for _names, _param in (
-    (("--file", "-q"), Param("file", "path", dir_okay=False)),
-    (("--named", "-n"), Param("named", _TEXT)),
-    (("--bind", "-b"), Param("bind", _TEXT, multiple=True)),
-    (("--format", "-f"), Param("fmt", "choice", choices=OutputFormat)),
-    (("--output", "-o"), Param("output", "path", dir_okay=False)),
-    (("--allow-network",), Param("allow_network", "flag")),
-    (("--allow-update",), Param("allow_update", "flag")),
+
+def _options(*groups: tuple[tuple[tuple[str, ...], Param], ...]) -> dict[str, Param]:
+    """An option table by every name, from groups of (names, param)."""
+    return {name: param for group in groups for names, param in group for name in names}
+
+
+_DATA = (
     (("--data", "-d"), Param("data", "path", multiple=True)),
     (("--data-format",), Param("data_format", "choice", choices=RdfSyntax)),
-    (("--no-bundled",), Param("no_bundled", "flag")),
+    (("--no-bundled",), Param("no_bundled", _FLAG)),
     (("--store",), Param("store", "path", file_okay=False)),
-    (("--timeout",), Param("timeout", "float")),
-    (("--max-memory",), Param("max_memory", _TEXT)),
+    (("--timeout",), Param("timeout", "float", check=check_timeout)),
+    (("--infer",), Param("infer", _FLAG)),
+)
+_REMOTE = (
     (("--endpoint", "-e"), Param("endpoint", _TEXT)),
-    (("--update-endpoint",), Param("update_endpoint", _TEXT)),
     (("--graph",), Param("graph", _TEXT)),
     (("--user",), Param("user", _TEXT)),
-    (("--infer",), Param("infer", "flag")),
-    (("--quiet",), Param("quiet", "flag")),
-):
-    for _name in _names:
-        QUERY_OPTIONS[_name] = _param
+)
+_LOOKUP = (
+    (("--format", "-f"), Param("fmt", "choice", choices=ReportFormat)),
+    *_DATA,
+    *_REMOTE,
+)
+_SOURCES = ((("--sources",), Param("sources", _FLAG)),)
+_TYPE = ((("--type", "-t"), Param("type_", _TEXT)),)
+
+#: The commands a plain line may run, with their options as typer declares them (checked
+#: against typer by tests/test_cli_fast.py: names, kinds, ranges, path rules, choices,
+#: callbacks, arguments and the keywords of each function).
+COMMANDS: dict[str, Command] = {
+    "query": Command(
+        "mxgraph.cli_fast:query_command",
+        _options(
+            (
+                (("--file", "-q"), Param("file", "path", dir_okay=False)),
+                (("--named", "-n"), Param("named", _TEXT)),
+                (("--bind", "-b"), Param("bind", _TEXT, multiple=True)),
+                (("--format", "-f"), Param("fmt", "choice", choices=OutputFormat)),
+                (("--output", "-o"), Param("output", "path", dir_okay=False)),
+                (("--allow-network",), Param("allow_network", _FLAG)),
+                (("--allow-update",), Param("allow_update", _FLAG)),
+                (("--max-memory",), Param("max_memory", _TEXT, check=parse_size)),
+                (("--update-endpoint",), Param("update_endpoint", _TEXT)),
+                (("--quiet",), Param("quiet", _FLAG)),
+            ),
+            _DATA,
+            _REMOTE,
+        ),
+        arguments=("sparql",),
+    ),
+    "describe": Command(
+        "mxgraph.cli_lookup_base:describe_command", _options(_LOOKUP), ("entity",), 1
+    ),
+    "neighbors": Command(
+        "mxgraph.cli_lookup_base:neighbors_command",
+        _options(
+            (
+                (("--depth",), Param("depth", "int", minimum=1)),
+                (("--relation", "-r"), Param("relation", _TEXT)),
+                (("--direction",), Param("direction", "choice", choices=Direction)),
+            ),
+            _TYPE,
+            _SOURCES,
+            _LOOKUP,
+        ),
+        ("entity",),
+        1,
+    ),
+    "path": Command(
+        "mxgraph.cli_lookup_base:path_command",
+        _options(
+            (
+                (("--max-length", "-m"), Param("max_length", "int", minimum=1)),
+                (("--all",), Param("all_paths", _FLAG)),
+                (("--exclude", "-x"), Param("exclude", _TEXT, multiple=True)),
+                (("--via",), Param("via", _TEXT)),
+                (("--documents",), Param("documents", _FLAG)),
+            ),
+            _SOURCES,
+            _LOOKUP,
+        ),
+        ("start", "end"),
+        2,
+    ),
+    "search": Command(
+        "mxgraph.cli_lookup_base:search_command",
+        _options(_TYPE, ((("--limit", "-l"), Param("limit", "int", minimum=1)),), _LOOKUP),
+        ("text",),
+        1,
+    ),
+    "stats": Command(
+        "mxgraph.cli_lookup_base:stats_command",
+        _options(((("--top",), Param("top", "int", minimum=1)),), _LOOKUP),
+    ),
+}
 
 
 class _NotPlain(Exception):
@@ -207,13 +306,26 @@ class _NotPlain(Exception):
 def _convert(param: Param, value: str) -> object:
     """``value`` as typer would pass it to the command, or _NotPlain where typer would refuse
     it (and say why)."""
-    if param.kind == _TEXT:
-        return value
-    if param.kind == "float":
+    converted = _converted(param, value)
+    if param.check is not None:
         try:
-            return check_timeout(float(value))
+            param.check(converted)
         except ValueError:
             raise _NotPlain from None
+    return converted
+
+
+def _converted(param: Param, value: str) -> object:
+    if param.kind == _TEXT:
+        return value
+    if param.kind in ("int", "float"):
+        try:
+            number = int(value) if param.kind == "int" else float(value)
+        except ValueError:
+            raise _NotPlain from None
+        if param.minimum is not None and number < param.minimum:
+            raise _NotPlain
+        return number
     if param.kind == "choice":
         assert param.choices is not None
         for member in param.choices:
@@ -236,16 +348,20 @@ def _convert(param: Param, value: str) -> object:
     return Path(value)
 
 
-def parse_query_line(argv: list[str]) -> dict[str, Any] | None:
-    """The keyword arguments typer would give :func:`query_command` for ``argv`` (``query``
-    first), or None when the line is not plain (see the module's docstring).
+def parse_line(argv: list[str]) -> tuple[Command, dict[str, Any]] | None:
+    """The command ``argv`` names and the keyword arguments typer would give its function, or
+    None when the line is not plain (see the module's docstring).
 
-    >>> parse_query_line(["query", "ASK {}", "--timeout=5", "--quiet"])["timeout"]
-    5.0
-    >>> parse_query_line(["query", "--timeout", "nan"]) is None  # typer reports it
+    >>> command, arguments = parse_line(["query", "ASK {}", "--timeout=5", "--quiet"])
+    >>> command.run, arguments["timeout"]
+    ('mxgraph.cli_fast:query_command', 5.0)
+    >>> parse_line(["search", "merida", "-l", "3", "-f", "JSON"])[1]
+    {'text': 'merida', 'limit': 3, 'fmt': <ReportFormat.JSON: 'json'>}
+    >>> parse_line(["query", "--timeout", "nan"]) is None  # typer reports it
     True
     """
-    if not argv or argv[0] != "query":
+    command = COMMANDS.get(argv[0]) if argv else None
+    if command is None:
         return None
     values: dict[str, Any] = {}
     positional: list[str] = []
@@ -258,10 +374,10 @@ def parse_query_line(argv: list[str]) -> dict[str, Any] | None:
             name, equals, attached = word.partition("=")
             if equals and not name.startswith("--"):
                 raise _NotPlain  # -f=csv: click reads the value "=csv"; typer's to handle
-            param = QUERY_OPTIONS.get(name)
+            param = command.options.get(name)
             if param is None:
                 raise _NotPlain
-            if param.kind == "flag":
+            if param.kind == _FLAG:
                 if equals:
                     raise _NotPlain
                 values[param.keyword] = True
@@ -274,30 +390,31 @@ def parse_query_line(argv: list[str]) -> dict[str, Any] | None:
                 values.setdefault(param.keyword, []).append(converted)
             else:
                 values[param.keyword] = converted
-        if len(positional) > 1:
+        if not command.required <= len(positional) <= len(command.arguments):
             raise _NotPlain
-        if "max_memory" in values:
-            parse_size(values["max_memory"])
-    except (_NotPlain, ValueError):
+    except _NotPlain:
         return None
-    if positional:
-        values["sparql"] = positional[0]
-    values.setdefault("timeout", DEFAULT_TIMEOUT)
-    return values
+    return command, {**dict(zip(command.arguments, positional, strict=False)), **values}
 
 
 def run_plain_line(argv: list[str]) -> None:
-    """Run ``argv`` without typer and exit, if it is a plain ``query`` line; else return.
+    """Run ``argv`` without typer and exit, if it is a plain line of a command in
+    :data:`COMMANDS`; else return.
 
     Errors end as the typer app ends them: one ``error:`` line and the error's exit
     status (1), ``interrupted`` and 130 on Ctrl-C, status 1 on a closed output pipe.
     """
-    arguments = parse_query_line(argv)
-    if arguments is None:
+    parsed = parse_line(argv)
+    if parsed is None:
         return
+    command, arguments = parsed
+    # The process ends with this command: what exists now (modules, classes, tables) lives
+    # until then. Frozen, the cyclic collector does not walk it again, during the command or
+    # at exit (about 6 ms of a 60 ms lookup on the bundled graph).
+    gc.freeze()
     code = 0
     try:
-        query_command(**arguments)
+        code = command.function()(**arguments) or 0
     except MxGraphError as error:
         print_error(str(error))
         code = error.exit_code
@@ -312,11 +429,13 @@ def run_plain_line(argv: list[str]) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         code = 1
+    gc.freeze()
     sys.exit(code)
 
 
 def main() -> None:
-    """The ``mxgraph`` command: a plain ``query`` line here, anything else by the typer app."""
+    """The ``mxgraph`` command: a plain line of :data:`COMMANDS` here, anything else by the
+    typer app."""
     run_plain_line(sys.argv[1:])
     from mxgraph.cli import main as typer_main
 

@@ -1,7 +1,10 @@
 """Lookup commands: ``describe``, ``neighbors``, ``path``, ``search`` and ``stats``.
 
-Each command opens the store the shared data options describe, calls one
-library function (the module named after it, or :mod:`mxgraph.paths`) through a
+This module declares them for typer; what each does is in
+:mod:`mxgraph.cli_lookup_base` (typer-free, also run directly by
+:mod:`mxgraph.cli_fast` for a plain line). Each command opens the store the
+shared data options describe, calls one library function (the module named
+after it, or :mod:`mxgraph.paths`) through a
 :class:`~mxgraph.backend.LocalBackend` bounded by ``--timeout``, and prints
 the result with :func:`mxgraph.output.render_report`: readable sections
 (``--format table``, the default) or a JSON document (``--format json``,
@@ -11,12 +14,11 @@ with one ``error:`` line and exit status 1.
 
 from __future__ import annotations
 
-import shutil
-import time
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from mxgraph import cli_lookup_base
 from mxgraph.cli_common import (
     DEFAULT_TIMEOUT,
     DataFormatOption,
@@ -29,18 +31,9 @@ from mxgraph.cli_common import (
     StoreOption,
     TimeoutOption,
     UserOption,
-    emit_bytes,
-    open_endpoint,
-    open_store_from_options,
-    start_deadline,
-    stdout_is_terminal,
 )
 from mxgraph.direction import Direction
-from mxgraph.errors import MxGraphError, QueryTimeout
-from mxgraph.output import Report, ReportFormat, render_report
-
-if TYPE_CHECKING:
-    from mxgraph.backend import SparqlBackend
+from mxgraph.output import ReportFormat
 
 app = typer.Typer(cls=MxGraphGroup)
 
@@ -60,44 +53,6 @@ EntityArgument = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _backend(
-    data: DataOption,
-    data_format: DataFormatOption,
-    no_bundled: NoBundledOption,
-    store: StoreOption,
-    timeout: float,
-    remote: tuple[str | None, str | None, str | None],
-    infer: bool = False,
-) -> SparqlBackend:
-    """A local store from the data options, or the server of ``(endpoint, graph, user)``."""
-    endpoint, graph, user = remote
-    if endpoint is not None:
-        if infer:
-            raise MxGraphError("--infer reasons over a local store; it cannot take --endpoint")
-        return open_endpoint(
-            endpoint,
-            graph=graph,
-            user=user,
-            deadline=start_deadline(timeout),
-            local_options=(data, no_bundled, store),
-        )
-    if graph is not None or user is not None:
-        raise MxGraphError("--graph and --user apply to --endpoint only")
-    from mxgraph.backend import LocalBackend
-
-    deadline = start_deadline(timeout)
-    local_store = open_store_from_options(
-        data, data_format, no_bundled, store, infer=infer, timeout=timeout, deadline=deadline
-    )
-    return LocalBackend(local_store, deadline)
-
-
-def _emit(report: Report, fmt: ReportFormat) -> None:
-    to_terminal = stdout_is_terminal()
-    width = shutil.get_terminal_size().columns if to_terminal else None
-    emit_bytes(render_report(report, fmt, color=to_terminal, width=width), None)
 
 
 @app.command()
@@ -124,13 +79,19 @@ def describe(
     "value", "lower_bound", "upper_bound", "unit", "currency", "qualifier_text", "time",
     "sources", ...}], "sources": [{"sentence", "quote", "start", "end"}]}.
     """
-    from mxgraph.describe import describe_entity
-    from mxgraph.lookup_format import describe_report
-
-    backend = _backend(
-        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    cli_lookup_base.describe_command(
+        entity=entity,
+        fmt=fmt,
+        data=data,
+        data_format=data_format,
+        no_bundled=no_bundled,
+        store=store,
+        timeout=timeout,
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        infer=infer,
     )
-    _emit(describe_report(describe_entity(backend, entity)), fmt)
 
 
 @app.command()
@@ -185,16 +146,24 @@ def neighbors(
     JSON: {"entity", "depth", "direction", "relation", "type", "neighbors":
     [{"depth", "from", "direction", "relation", "entity", "sources"}]}.
     """
-    from mxgraph.lookup_format import neighbors_report
-    from mxgraph.neighbors import neighbors as find_neighbors
-
-    backend = _backend(
-        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    cli_lookup_base.neighbors_command(
+        entity=entity,
+        depth=depth,
+        relation=relation,
+        direction=direction,
+        type_=type_,
+        sources=sources,
+        fmt=fmt,
+        data=data,
+        data_format=data_format,
+        no_bundled=no_bundled,
+        store=store,
+        timeout=timeout,
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        infer=infer,
     )
-    found = find_neighbors(
-        backend, entity, depth=depth, relation=relation, direction=direction, type=type_
-    )
-    _emit(neighbors_report(found, sources=sources), fmt)
 
 
 @app.command()
@@ -262,25 +231,28 @@ def path(
     JSON: {"from", "to", "length", "max_length", "truncated", "paths": [{"length",
     "steps": [{"from", "to", "relations": [{"relation", "direction", "sources"}]}]}]}.
     """
-    from mxgraph.lookup_format import path_report
-    from mxgraph.paths import shortest_paths
-
-    backend = _backend(
-        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
-    )
-    result = shortest_paths(
-        backend,
-        start,
-        end,
+    code = cli_lookup_base.path_command(
+        start=start,
+        end=end,
         max_length=max_length,
         all_paths=all_paths,
-        exclude=exclude or (),
+        exclude=exclude,
         via=via,
         documents=documents,
+        sources=sources,
+        fmt=fmt,
+        data=data,
+        data_format=data_format,
+        no_bundled=no_bundled,
+        store=store,
+        timeout=timeout,
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        infer=infer,
     )
-    _emit(path_report(result, sources=sources), fmt)
-    if result.length is None:
-        raise typer.Exit(code=1)
+    if code:
+        raise typer.Exit(code=code)
 
 
 @app.command()
@@ -325,13 +297,21 @@ def search(
     "matched", "types", "sentence", "spans": [[start, end]]}]}; spans are character
     offsets in matched.
     """
-    from mxgraph.lookup_format import search_report
-    from mxgraph.search import search_entities
-
-    backend = _backend(
-        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
+    cli_lookup_base.search_command(
+        text=text,
+        type_=type_,
+        limit=limit,
+        fmt=fmt,
+        data=data,
+        data_format=data_format,
+        no_bundled=no_bundled,
+        store=store,
+        timeout=timeout,
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        infer=infer,
     )
-    _emit(search_report(search_entities(backend, text, type=type_, limit=limit)), fmt)
 
 
 @app.command()
@@ -359,27 +339,16 @@ def stats(
     "relations": [{"relation", "uses"}], "top_by_degree": [{"entity", "degree",
     "pagerank"}], "top_by_pagerank": [...]}.
     """
-    from mxgraph.lookup_format import stats_report
-    from mxgraph.stats import graph_stats
-
-    backend = _backend(
-        data, data_format, no_bundled, store, timeout, (endpoint, graph, user), infer
-    )
-    started = time.monotonic()
-    try:
-        stats = graph_stats(backend, top=top)
-    except QueryTimeout as error:
-        raise QueryTimeout(_stats_hint(error, backend, time.monotonic() - started)) from None
-    _emit(stats_report(stats), fmt)
-
-
-def _stats_hint(error: QueryTimeout, backend: SparqlBackend, seconds: float) -> str:
-    """The timeout message, with the graph's size and how to give stats the time it needs."""
-    from mxgraph.backend import LocalBackend
-
-    # The deadline has passed: a local store is counted directly, without it.
-    size = f" of {len(backend.store):,} triples" if isinstance(backend, LocalBackend) else ""
-    return (
-        f"{error}: stats reads the whole graph{size} and had not finished after {seconds:.0f} "
-        "s; give it more time with --timeout SECONDS, or --timeout 0 for no limit"
+    cli_lookup_base.stats_command(
+        top=top,
+        fmt=fmt,
+        data=data,
+        data_format=data_format,
+        no_bundled=no_bundled,
+        store=store,
+        timeout=timeout,
+        endpoint=endpoint,
+        graph=graph,
+        user=user,
+        infer=infer,
     )

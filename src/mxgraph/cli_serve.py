@@ -27,7 +27,9 @@ from mxgraph.cli_common import (
     StoreOption,
     TimeoutOption,
     apply_max_memory,
+    check_size,
     open_store_from_options,
+    parse_size,
     start_deadline,
 )
 from mxgraph.errors import MxGraphError
@@ -168,6 +170,29 @@ def serve(
             metavar="N",
         ),
     ] = 8,
+    answer_cache: Annotated[
+        str,
+        typer.Option(
+            "--answer-cache",
+            callback=check_size,
+            help="Keep up to SIZE of query answers (e.g. 64M; 0: none) for clients asking the "
+            "same query again in the same format: the served graph does not change, so the "
+            "answer is sent again without evaluating the query.",
+            metavar="SIZE",
+        ),
+    ] = "64M",
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0.1,
+            max=3600,
+            help="Seconds a client has to send a whole request (line, headers, body) once its "
+            "connection opens or its previous answer is sent; past it the connection is closed "
+            "(408 if the request had begun), so slow or silent clients cannot hold connections.",
+            metavar="SECONDS",
+        ),
+    ] = 20.0,
     data: DataOption = None,
     data_format: DataFormatOption = None,
     no_bundled: NoBundledOption = False,
@@ -198,6 +223,7 @@ def serve(
         base_url=base_url,
         infer=infer,
         workers=workers,
+        answer_cache=parse_size(answer_cache) or 0,
     )
     site = Site(graph, config)
     # The worker processes are forked before any thread (and before the socket, which
@@ -211,7 +237,7 @@ def serve(
                 file=sys.stderr,
                 flush=True,
             )
-        run_server(site, bind(host, port))
+        run_server(site, bind(host, port), request_timeout=request_timeout)
     if site.failure is not None:
         raise MxGraphError(site.failure)
 
@@ -228,11 +254,13 @@ def _closing(site: Site) -> Iterator[None]:
 LIMIT_CONNECTIONS = 512
 
 
-def run_server(site: Site, listener: socket.socket) -> None:
-    """Serve ``site`` on ``listener`` with uvicorn until Ctrl-C or SIGTERM."""
+def run_server(site: Site, listener: socket.socket, *, request_timeout: float = 20.0) -> None:
+    """Serve ``site`` on ``listener`` with uvicorn until Ctrl-C or SIGTERM; a client has
+    ``request_timeout`` seconds to send each request (:mod:`mxgraph.server.protocol`)."""
     import uvicorn
 
     from mxgraph.server.app import build_app
+    from mxgraph.server.protocol import timed_protocol
     from mxgraph.server.sparql import MAX_QUERY_STRING
 
     host, port = listener.getsockname()[:2]
@@ -270,12 +298,13 @@ def run_server(site: Site, listener: socket.socket) -> None:
         lifespan="off",
         timeout_graceful_shutdown=2,
         server_header=False,
-        # h11 always (httptools, where installed, would not keep these limits). A request
-        # line and headers up to the query string taken plus 32 KiB of headers, so a
-        # longer GET query gets the endpoint's 414 telling to POST it, and an unfinished
-        # request holds at most that much memory; at most LIMIT_CONNECTIONS connections
-        # (and requests) at once, past which uvicorn answers 503.
-        http="h11",
+        # h11 always (httptools, where installed, would not keep these limits), timed so
+        # each request arrives within request_timeout. A request line and headers up to
+        # the query string taken plus 32 KiB of headers, so a longer GET query gets the
+        # endpoint's 414 telling to POST it, and an unfinished request holds at most that
+        # much memory; at most LIMIT_CONNECTIONS connections (and requests) at once, past
+        # which uvicorn answers 503.
+        http=timed_protocol(request_timeout),
         h11_max_incomplete_event_size=MAX_QUERY_STRING + (32 << 10),
         limit_concurrency=LIMIT_CONNECTIONS,
     )

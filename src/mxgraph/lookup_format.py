@@ -53,7 +53,11 @@ every sentence that mentions it or states one of its relations. A fact's
      "paths": [{"length": int,
                 "steps": [{"from": ref, "to": ref,
                            "relations": [{"relation": ref, "direction": "out"|"in",
-                                          "sources": [citation]}]}]}]}
+                                          "sources": [citation]}]}]}],
+     "revisits": [ref]}
+
+    (``revisits``: through ``--via``, the entities the paths pass twice when no path
+    was found that visits each entity once.)
 
 ``search``::
 
@@ -77,19 +81,18 @@ character offsets in ``matched`` of what matched.)
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from mxgraph.direction import Direction
 from mxgraph.namespaces import WD
 from mxgraph.output import Report, Section, highlighted, money, readable_number
-from mxgraph.paths import Path, PathResult
 from mxgraph.provenance import Citation
 from mxgraph.resolve import EntityRef, TermRef
 
 if TYPE_CHECKING:  # each report's lookup module is imported by the command that runs it
     from mxgraph.describe import EntityDescription, Number, QuantitativeFact
     from mxgraph.neighbors import Neighborhood
+    from mxgraph.paths import Path, PathResult
     from mxgraph.search import SearchHit, SearchResult
     from mxgraph.stats import Centrality, GraphStats
 
@@ -356,6 +359,11 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
             f"of length {r.length}"
         )
         lines = (heading, *(line for p in r.paths for line in _path_lines(p, sources)))
+        if r.revisits:
+            passed = ", ".join(ref.label for ref in r.revisits)
+            lines += (
+                f"note: found no path that visits each entity once: these pass {passed} twice",
+            )
     document = {
         "from": r.start.to_json(),
         "to": r.end.to_json(),
@@ -363,6 +371,7 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
         "max_length": r.max_length,
         "truncated": r.truncated,
         "paths": [p.to_json() for p in r.paths],
+        "revisits": [ref.to_json() for ref in r.revisits],
     }
     return Report((Section(title, lines=lines),), document)
 
@@ -403,6 +412,8 @@ def search_report(result: SearchResult) -> Report:
             return hit.sentence.curie
         if hit.field == "label":
             return ""
+        import textwrap  # here: only a search's table needs it
+
         return textwrap.shorten(hit.matched, 60, placeholder="…")
 
     rows = tuple(

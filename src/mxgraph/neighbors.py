@@ -32,6 +32,7 @@ from mxgraph.resolve import (
     TermRef,
     add_label,
     best_label,
+    graph_node_condition,
     instances_of,
     resolve_class,
     resolve_entity,
@@ -128,8 +129,6 @@ def neighbors(
     >>> [(n.direction.value, n.relation.label, n.entity.label) for n in around.neighbors]
     [('out', 'launched', 'Pacific Alliance'), ('out', 'participates in', 'Pacific Alliance')]
     """
-    from mxgraph.paths import graph_node_condition
-
     backend = as_backend(source)
     if depth < 1:
         raise MxGraphError("--depth must be at least 1")

@@ -14,7 +14,6 @@ b'{"head": {}, "boolean": true}\\n'
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -230,6 +229,8 @@ def _rows(result: SelectResult, deadline: Deadline) -> Iterator[tuple[Term | Non
 
 def _csv(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
     # W3C SPARQL 1.1 CSV: IRIs and literals by value, blank nodes as _:label, CRLF lines.
+    import csv  # here: only CSV output needs it
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -244,16 +245,34 @@ def _csv_value(term: Term | None) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Triple):
-        return str(term)
+        return triple_term(term)
     return term.value
+
+
+def triple_term(triple: ox.Triple) -> str:
+    """An RDF 1.2 triple term as SPARQL 1.2 and N-Triples 1.2 write it, ``<<( s p o )>>``.
+
+    >>> t = ox.Triple(ox.NamedNode("http://ex.org/a"), ox.NamedNode("http://ex.org/p"),
+    ...               ox.Literal("x"))
+    >>> triple_term(ox.Triple(t.subject, t.predicate, t))
+    '<<( <http://ex.org/a> <http://ex.org/p> <<( <http://ex.org/a> <http://ex.org/p> "x" )>> )>>'
+    """
+    parts = [triple_term(t) if isinstance(t, ox.Triple) else str(t) for t in triple]
+    return f"<<( {' '.join(parts)} )>>"
 
 
 def _tsv(result: SelectResult, deadline: Deadline, color: bool, width: int | None) -> bytes:
     # W3C SPARQL 1.1 TSV: ?var header, terms in Turtle/N-Triples syntax, LF lines.
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in _rows(result, deadline):
-        lines.append("\t".join("" if term is None else str(term) for term in row))
+        lines.append("\t".join(_tsv_term(term) for term in row))
     return ("\n".join(lines) + "\n").encode()
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return triple_term(term) if isinstance(term, ox.Triple) else str(term)
 
 
 def term_json(term: Term) -> dict[str, object]:

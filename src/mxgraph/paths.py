@@ -26,6 +26,7 @@ import importlib.util
 import itertools
 import operator
 from array import array
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -42,7 +43,7 @@ from mxgraph.resolve import (
     EntityRef,
     TermRef,
     best_label,
-    entity_condition,
+    graph_node_condition,
     load_entity_index,
     resolve_class,
     resolve_relation,
@@ -51,19 +52,6 @@ from mxgraph.resolve import (
 
 if TYPE_CHECKING:
     import networkx
-
-
-def graph_node_condition(variable: str) -> str:
-    """SPARQL keeping ``?variable`` only if it is a node of the entity graph (a fixed name).
-
-    >>> "2006/time#" in graph_node_condition("o")
-    True
-    """
-    condition = entity_condition(variable)
-    return condition + (
-        f"  FILTER NOT EXISTS {{ ?{variable} a ?{variable}_time .\n"
-        f'    FILTER(STRSTARTS(STR(?{variable}_time), "http://www.w3.org/2006/time#")) }}\n'
-    )
 
 
 #: Every triple that could be an edge of the entity graph. Which ends are nodes is decided
@@ -327,6 +315,9 @@ class PathResult:
     paths: tuple[Path, ...]
     max_length: int | None = None
     truncated: bool = False
+    #: Through ``--via``: the entities the paths pass twice, when no path was found that
+    #: visits each entity once (see :func:`shortest_paths`); empty otherwise.
+    revisits: tuple[EntityRef, ...] = ()
 
 
 #: More shortest paths than this are not listed (``PathResult.truncated`` tells).
@@ -424,16 +415,20 @@ class Avoid:
     relations: frozenset[str] = frozenset()
     classes: frozenset[str] = frozenset()
     ends: frozenset[str] = frozenset()
+    #: Entities not to go through (a path through ``--via`` avoids the nodes of its other leg).
+    entities: frozenset[str] = frozenset()
 
     def nodes(self, backend: SparqlBackend, iris: set[str]) -> set[str]:
-        """Which of ``iris`` are of an avoided class (``classes`` holds their subclasses too)."""
-        candidates = sorted(iris - self.ends)
+        """Which of ``iris`` are avoided entities or of an avoided class (``classes`` holds
+        their subclasses too)."""
+        found = (iris - self.ends) & self.entities
+        candidates = sorted(iris - self.ends - found)
         if not self.classes or not candidates:
-            return set()
+            return found
         sparql = _TYPES_QUERY.format(
             values=values_block("node", [ox.NamedNode(iri) for iri in candidates])
         )
-        return {
+        return found | {
             node.value
             for node, kind in backend.select(sparql).rows
             if isinstance(node, ox.NamedNode)
@@ -502,7 +497,8 @@ def shortest_paths(
     Documents and web pages (further reading, the fact sheet) are not gone
     through unless ``documents``; ``exclude`` names more relations or classes
     (CURIE, IRI or label) not to go through; ``via`` names an entity the path
-    must pass (the shortest path to it, then the shortest from it).
+    must pass (the shortest path to it, then the shortest from it, visiting no
+    entity twice: see :func:`_through`).
 
     The search is breadth first from both ends at once, one SPARQL query per
     level of the smaller side, so it reads only the neighbourhoods it needs
@@ -521,12 +517,15 @@ def shortest_paths(
     avoid = _avoid(backend, exclude, documents)
     if via is not None:
         via_ref = _resolve(backend, via)
-        options = {"all_paths": all_paths, "limit": limit, "node_budget": node_budget}
-        legs = [
-            _search(backend, a, b, max_length, avoid, **options)  # type: ignore[arg-type]
-            for a, b in ((start_ref, via_ref), (via_ref, end_ref))
-        ]
-        return _joined(legs, start_ref, end_ref, max_length, limit if all_paths else 1)
+        return _through(
+            backend,
+            (start_ref, via_ref, end_ref),
+            max_length,
+            avoid,
+            all_paths=all_paths,
+            limit=limit,
+            node_budget=node_budget,
+        )
     return _search(
         backend,
         start_ref,
@@ -561,17 +560,85 @@ def _avoid(backend: SparqlBackend, exclude: Sequence[str], documents: bool) -> A
     return Avoid(frozenset(relations), frozenset(classes))
 
 
-def _joined(
-    legs: list[PathResult], start: EntityRef, end: EntityRef, max_length: int | None, limit: int
+def _through(
+    backend: SparqlBackend,
+    ends: tuple[EntityRef, EntityRef, EntityRef],
+    max_length: int | None,
+    avoid: Avoid,
+    *,
+    all_paths: bool,
+    limit: int,
+    node_budget: int,
 ) -> PathResult:
-    """Paths through a middle entity: each path of the first leg followed by each of the second."""
+    """Paths from ``start`` through ``via`` to ``end`` that visit no entity twice.
+
+    The shortest path to ``via`` joined with the shortest from it; when every such
+    pair meets again (Fulbright → Mexico → Pacific Alliance → Mexico → Canada), one leg
+    is kept and the other searched again around its entities, each way round, and the
+    shorter outcome is the answer.
+    """
+    start, via, end = ends
+    options = {"all_paths": all_paths, "limit": limit, "node_budget": node_budget}
+
+    def leg(a: EntityRef, b: EntityRef, around: Avoid = avoid) -> PathResult:
+        return _search(backend, a, b, max_length, around, **options)  # type: ignore[arg-type]
+
+    shown = limit if all_paths else 1
+    first, second = leg(start, via), leg(via, end)
+    joined = _joined([first, second], start, end, max_length, shown)
+    if joined.paths or not first.paths or not second.paths:
+        return joined
+    answers = []
+    for kept_first, kept in ((True, first), (False, second)):
+        path = kept.paths[0]
+        used = frozenset(_entities_of(path)) - {via.iri}
+        around = replace(avoid, entities=avoid.entities | used)
+        only = replace(kept, paths=(path,))
+        legs = [only, leg(via, end, around)] if kept_first else [leg(start, via, around), only]
+        answers.append(_joined(legs, start, end, max_length, shown))
+    found = [a for a in answers if a.paths]
+    if found:
+        return min(found, key=lambda a: a.length or 0)
+    # Every way through ``via`` found passes an entity twice: the shortest such walks,
+    # saying which entities they pass twice.
+    walks = _joined([first, second], start, end, max_length, shown, simple=False)
+    steps = walks.paths[0].steps if walks.paths else ()
+    refs = {ref.iri: ref for step in steps for ref in (step.start, step.end)}
+    seen = Counter(_entities_of(Path(steps)))
+    return replace(walks, revisits=tuple(refs[iri] for iri, n in seen.items() if n > 1))
+
+
+def _entities_of(path: Path) -> list[str]:
+    """The IRIs of the entities ``path`` goes through, in order, both ends included."""
+    if not path.steps:
+        return []
+    return [path.steps[0].start.iri, *(step.end.iri for step in path.steps)]
+
+
+def _joined(
+    legs: list[PathResult],
+    start: EntityRef,
+    end: EntityRef,
+    max_length: int | None,
+    limit: int,
+    *,
+    simple: bool = True,
+) -> PathResult:
+    """Paths through a middle entity: each path of the first leg followed by each of the
+    second, but (when ``simple``) for those that visit an entity twice."""
     first, second = legs
     if first.length is None or second.length is None:
         return PathResult(start, end, None, (), max_length)
     length = first.length + second.length
     if max_length is not None and length > max_length:
         return PathResult(start, end, None, (), max_length)
-    paths = [Path(a.steps + b.steps) for a in first.paths for b in second.paths]
+    paths = []
+    for a in first.paths:
+        for b in second.paths:
+            path = Path(a.steps + b.steps)
+            entities = _entities_of(path)
+            if not simple or len(set(entities)) == len(entities):
+                paths.append(path)
     return PathResult(
         start,
         end,

@@ -15,6 +15,7 @@ AskResult(value=True)
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -141,6 +142,7 @@ def run_query(
     allow_update: bool = False,
     in_process: bool = False,
     dataset: Dataset = NO_DATASET,
+    read_at_most: int | None = None,
 ) -> QueryResult | UpdateResult:
     """Run a SPARQL query (or, with ``allow_update``, an update) and return its typed result.
 
@@ -160,6 +162,11 @@ def run_query(
 
     ``dataset`` names the graphs the query runs on (see :class:`Dataset`); a graph
     the store does not hold is refused rather than read as an empty one.
+
+    ``read_at_most`` stops reading a SELECT's rows or a CONSTRUCT's triples after that
+    many: a caller refusing answers longer than ``N`` passes ``N + 1`` and never holds
+    more rows than that (``mxgraph serve --max-rows``; a child, when there is one, still
+    writes the whole answer).
 
     >>> from mxgraph.store import open_store
     >>> store = open_store()
@@ -228,11 +235,11 @@ def run_query(
     if not in_child:
         # No time limit and no wall needed: read the answer here, without the child's
         # serialisation round trip (a third of the time of a 300,000-row answer).
-        result = evaluate(lambda answer: _result(answer, deadline))
+        result = evaluate(lambda answer: _result(answer, deadline, read_at_most))
         deadline.check()
         return result
     answer = run_in_child(lambda: evaluate(_encode), deadline, offline=not allow_network)
-    return _decode(answer, deadline)
+    return _decode(answer, deadline, read_at_most)
 
 
 def stream_select(
@@ -331,15 +338,18 @@ def _substitutions(bindings: Mapping[str, Term]) -> dict[ox.Variable, Term]:
     return substitutions
 
 
-def _result(answer: Answer, deadline: Deadline | None = None) -> QueryResult:
-    """An Oxigraph answer read into mxgraph's result types (every row read now), checking
-    ``deadline`` every few thousand rows."""
+def _result(
+    answer: Answer, deadline: Deadline | None = None, read_at_most: int | None = None
+) -> QueryResult:
+    """An Oxigraph answer read into mxgraph's result types (every row read now, or the first
+    ``read_at_most``), checking ``deadline`` every few thousand rows."""
     if isinstance(answer, ox.QueryBoolean):
         return AskResult(bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(v.value for v in answer.variables)
-        return SelectResult(variables, tuple(checked(map(tuple, answer), deadline)))
-    return GraphResult(tuple(checked(answer, deadline)))
+        rows = itertools.islice(map(tuple, answer), read_at_most)
+        return SelectResult(variables, tuple(checked(rows, deadline)))
+    return GraphResult(tuple(checked(itertools.islice(answer, read_at_most), deadline)))
 
 
 def _encode(answer: Answer) -> bytes:
@@ -353,16 +363,17 @@ def _encode(answer: Answer) -> bytes:
     return b"G" + (answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
-def _decode(answer: bytes, deadline: Deadline) -> QueryResult:
+def _decode(answer: bytes, deadline: Deadline, read_at_most: int | None = None) -> QueryResult:
     kind, payload = answer[:1], answer[1:]
     if kind == b"A":
         return AskResult(payload == b"1")
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
-        return GraphResult(tuple(checked((quad.triple for quad in triples), deadline)))
+        read = itertools.islice((quad.triple for quad in triples), read_at_most)
+        return GraphResult(tuple(checked(read, deadline)))
     solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)
-    return _result(solutions, deadline)
+    return _result(solutions, deadline, read_at_most)
 
 
 def _run_update(store: MxStore, sparql: str) -> UpdateResult:

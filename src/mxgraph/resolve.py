@@ -16,7 +16,6 @@ name a user typed is compared in Python and never enters query text.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -60,6 +59,20 @@ def entity_condition(variable: str) -> str:
     if not re.fullmatch(r"[A-Za-z_]\w*", variable):
         raise ValueError(f"not a variable name: {variable!r}")
     return re.sub(r"\?e(?![A-Za-z0-9])", f"?{variable}", ENTITY_CONDITION)
+
+
+def graph_node_condition(variable: str) -> str:
+    """SPARQL keeping ``?variable`` only if it is a node of the entity graph (a fixed name):
+    an entity (:func:`entity_condition`) that is not a time node (see :mod:`mxgraph.paths`).
+
+    >>> "2006/time#" in graph_node_condition("o")
+    True
+    """
+    condition = entity_condition(variable)
+    return condition + (
+        f"  FILTER NOT EXISTS {{ ?{variable} a ?{variable}_time .\n"
+        f'    FILTER(STRSTARTS(STR(?{variable}_time), "http://www.w3.org/2006/time#")) }}\n'
+    )
 
 
 _PUNCTUATION_MAP = {
@@ -342,6 +355,8 @@ class EntityIndex:
             by_name.setdefault(name.normalized, []).append(name.iri)
         for iri in self.labels:
             by_name.setdefault(_local_name(iri) or normalize_name(curie(iri)), []).append(iri)
+        import difflib  # here: only a name that matches nothing needs it
+
         close = difflib.get_close_matches(key, list(by_name), n=limit * 3, cutoff=0.6)
         found: list[str] = []
         for name_key in close:
@@ -702,6 +717,8 @@ def _resolve_term(backend: SparqlBackend, name: str, sparql: str, kind: str) -> 
                 f"{name.strip()!r} is ambiguous: it names {listed}; give the CURIE or IRI"
             )
     by_label = {normalize_name(t.label): t for t in sorted(terms.values(), reverse=True)}
+    import difflib
+
     close = difflib.get_close_matches(key, list(by_label), n=5, cutoff=0.6)
     message = f"no {kind} named {name.strip()!r}"
     if close:

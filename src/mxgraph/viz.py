@@ -287,7 +287,7 @@ def construct_graph(
 
 def whole_graph(source: Source) -> VizGraph:
     """Every node of the entity graph (see :mod:`mxgraph.paths`) and every relation among them."""
-    from mxgraph.paths import graph_node_condition
+    from mxgraph.resolve import graph_node_condition
 
     backend = as_backend(source)
     condition = graph_node_condition("e")

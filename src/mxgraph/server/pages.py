@@ -393,18 +393,31 @@ class Pages:
                 self.not_found, name, f"There is no named query {name!r}.", root
             )
 
+        key = ("query", name, root)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        # The query is evaluated as users' queries are (their threads and processes: on a
+        # large store it may be slow), the page written in a page thread.
+        result: QueryResult | None = None
+        error, status = "", 200
+        try:
+            result = await self.site.call_query(self.site.query, query.sparql)
+        except MxGraphError as failed:
+            error, status = str(failed), query_status(failed)
+
         def work() -> Response:
-            table, error, status = None, "", 200
-            try:
-                result = self.site.query(query.sparql)
-                table = pages_views.results_table(self.site.backend(), result)
-            except MxGraphError as failed:
-                error, status = str(failed), query_status(failed)
+            table, message, code = None, error, status
+            if result is not None:
+                try:
+                    table = pages_views.results_table(self.site.backend(), result)
+                except MxGraphError as failed:
+                    message, code = str(failed), query_status(failed)
             return self.html(
-                "named_query.html", status, query=query, table=table, error=error, root=root
+                "named_query.html", code, query=query, table=table, error=message, root=root
             )
 
-        return await self.kept(("query", name, root), work, root)
+        return await self.kept(key, work, root)
 
     async def query(self, request: Request) -> Response:
         """``/query``: a text area with the predeclared prefixes; its results, or the error at
@@ -458,7 +471,7 @@ class Pages:
             else:
                 ticket = Ticket()
                 answering = asyncio.ensure_future(
-                    self.site.call(
+                    self.site.call_query(  # a user's query: never on the pages' threads
                         self.site.render,
                         sparql,
                         ResultFormat.JSON,

@@ -1,12 +1,74 @@
-"""Rendered pages kept for the next request: the served graph does not change."""
+"""What the server keeps for the next request: the served graph does not change.
+
+``mxgraph serve`` opens its store read-only (or holds in memory the files it
+read), so a page or a query's answer, once written, stays right for as long as
+the server runs. :class:`KeptCache` keeps the most recently used ones within a
+count and a byte budget; :class:`PageCache` keeps pages (responses),
+``Site.answers`` the answers of ``/sparql`` queries (see
+:mod:`mxgraph.server.site`).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from starlette.responses import Response
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class KeptCache(Generic[K, V]):
+    """The last values put (least recently used dropped first), within ``entries`` values
+    and ``size`` bytes as ``weigh`` counts them; a value weighing more than ``size`` is
+    not kept. Safe to share between threads.
+
+    >>> cache = KeptCache(entries=2, size=10, weigh=len)
+    >>> cache.put("a", b"12345"); cache.put("b", b"123"); cache.get("a")
+    b'12345'
+    >>> cache.put("c", b"1234"); cache.get("b") is None, cache.get("a"), cache.get("c")
+    (True, b'12345', b'1234')
+    >>> cache.put("d", b"12345678901"); cache.get("d") is None, len(cache), cache.weight
+    (True, 2, 9)
+    """
+
+    def __init__(self, entries: int, size: int, weigh: Callable[[V], int]) -> None:
+        self.entries, self.size = entries, size
+        self._weigh = weigh
+        self._kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self.weight = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: K) -> V | None:
+        """The value kept under ``key`` (now the most recently used), or ``None``."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            self._kept.move_to_end(key)
+            return kept[0]
+
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` under ``key``, dropping the least recently used past the budget."""
+        weight = self._weigh(value)
+        if weight > self.size or self.entries < 1:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            self.weight -= old[1] if old else 0
+            self._kept[key] = (value, weight)
+            self.weight += weight
+            while len(self._kept) > self.entries or self.weight > self.size:
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self.weight -= dropped
 
 
 @dataclass(frozen=True)
@@ -17,9 +79,8 @@ class _Kept:
 
 
 class PageCache:
-    """The last pages rendered (least recently used dropped first), within ``entries`` pages
-    and ``size`` bytes: the graph does not change while it is served, so a page's second
-    request costs no lookup.
+    """The last pages rendered, within ``entries`` pages and ``size`` bytes: a page's
+    second request costs no lookup.
 
     >>> from starlette.responses import HTMLResponse
     >>> cache = PageCache(entries=1, size=100)
@@ -32,36 +93,20 @@ class PageCache:
     """
 
     def __init__(self, entries: int = 1024, size: int = 64 * 1024 * 1024) -> None:
-        import threading
-        from collections import OrderedDict
-
-        self.entries, self.size = entries, size
-        self._kept: OrderedDict[tuple[str, ...], _Kept] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._kept: KeptCache[tuple[str, ...], _Kept] = KeptCache(
+            entries, size, lambda kept: len(kept.body)
+        )
 
     def get(self, key: tuple[str, ...]) -> Response | None:
         """A new response equal to the one kept under ``key``, or ``None``."""
         from starlette.responses import Response
 
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is None:
-                return None
-            self._kept.move_to_end(key)
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
         return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
 
     def put(self, key: tuple[str, ...], response: Response) -> None:
         """Keep ``response`` (its body must be in memory) under ``key``."""
-        body = bytes(response.body)
-        if len(body) > self.size:
-            return
         headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers)
-        with self._lock:
-            old = self._kept.pop(key, None)
-            self._bytes -= len(old.body) if old else 0
-            self._kept[key] = _Kept(response.status_code, headers, body)
-            self._bytes += len(body)
-            while len(self._kept) > self.entries or self._bytes > self.size:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= len(dropped.body)
+        self._kept.put(key, _Kept(response.status_code, headers, bytes(response.body)))

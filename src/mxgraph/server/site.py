@@ -72,6 +72,7 @@ from mxgraph.query import (
     run_query,
 )
 from mxgraph.rdf_formats import RdfSyntax
+from mxgraph.server.pages_cache import KeptCache
 from mxgraph.server.pool import Ticket, WorkerPool
 from mxgraph.store import MxStore
 
@@ -147,6 +148,9 @@ class ServeConfig:
     #: user query can take: however many slow user queries are in flight, a page waits only
     #: for other pages' lookups. Pages get threads of their own, :data:`PAGE_THREADS`.
     lookup_workers: int = 2
+    #: Bytes of query answers kept for the next request asking the same (0: none kept);
+    #: see :attr:`Site.answers`.
+    answer_cache: int = 64 * 1024 * 1024
 
 
 #: Threads for the pages (rendering and waiting for their lookups), apart from the
@@ -163,6 +167,13 @@ class Site:
         self._limiters: dict[str, object] = {}
         self._pool: WorkerPool | None = None
         self._lookup_pool: WorkerPool | None = None
+        #: Answers of user queries already written, by :func:`answer_key`: the served graph
+        #: does not change (the store is open read-only), so the same query asked again in
+        #: the same format gets the same bytes without a worker. Only answers are kept,
+        #: never errors (a time limit depends on the load and on the request's own limit).
+        self.answers: KeptCache[AnswerKey, Rendered] = KeptCache(
+            4096, config.answer_cache, lambda answer: len(answer.body)
+        )
         #: Why the server must stop (set when the worker processes are gone for good).
         self.failure: str | None = None
 
@@ -288,6 +299,10 @@ class Site:
         ...
         mxgraph.server.site.NotAcceptable: a CONSTRUCT or DESCRIBE answer is RDF: ...
         """
+        key = answer_key(sparql, result_format, graph_format, dataset)
+        kept = self.answers.get(key)
+        if kept is not None:
+            return kept
         request = _Request(
             "render",
             sparql,
@@ -298,7 +313,9 @@ class Site:
         )
         answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
-        return Rendered(media_type.value, answer[1:])
+        rendered = Rendered(media_type.value, answer[1:])
+        self.answers.put(key, rendered)
+        return rendered
 
     def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
         """Evaluate a request in a worker process (or, before :meth:`start`, a child)."""
@@ -358,6 +375,27 @@ class Site:
         if self.config.base_url:
             return self.config.base_url.rstrip("/") + path
         return path
+
+
+#: What makes two requests the same question: the query text, the formats asked for and
+#: the dataset (default and named graphs).
+AnswerKey = tuple[str, str | None, str | None, tuple[str, ...], tuple[str, ...]]
+
+
+def answer_key(
+    sparql: str,
+    result_format: ResultFormat | None,
+    graph_format: GraphFormat | None,
+    dataset: Dataset = NO_DATASET,
+) -> AnswerKey:
+    """The key of :attr:`Site.answers` for a query asked in these formats on ``dataset``."""
+    return (
+        sparql,
+        result_format.value if result_format else None,
+        graph_format.value if graph_format else None,
+        dataset.default_graphs,
+        dataset.named_graphs,
+    )
 
 
 class _SiteBackend(LocalBackend):
@@ -430,6 +468,8 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
         timeout=None,  # the server kills this process at the deadline
         in_process=True,
         dataset=dataset,
+        # One row past the cap tells the answer is too long; the rest is never read.
+        read_at_most=None if request["max_rows"] is None else request["max_rows"] + 1,
     )
     assert not isinstance(result, UpdateResult)  # updates are refused by the check
     max_rows = request["max_rows"]
@@ -445,9 +485,7 @@ def _evaluate(store: MxStore, payload: bytes) -> bytes:
             return b"A1" if result.value else b"A0"
         if isinstance(result, GraphResult):
             return b"G" + serialize_triples(result.triples, RdfSyntax.NT)
-        # TSV holds every term but RDF 1.2 triple terms, and is quick to write and read.
-        if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
-            return b"S" + render_result(result, OutputFormat.JSON)
+        # TSV holds every term exactly, and is quick to write and read.
         return b"T" + render_result(result, OutputFormat.TSV)
     if isinstance(result, GraphResult):
         if request["graph_format"] is None:
@@ -469,8 +507,8 @@ def write_results(result: SelectResult | AskResult, result_format: ResultFormat)
 
     CSV, TSV and ASK answers are written by :mod:`mxgraph.output`. Rows are read into
     JSON and XML by Oxigraph's result serializers from mxgraph's TSV, which holds every
-    term exactly and is a quarter of the work of writing JSON in Python; rows holding
-    RDF 1.2 triple terms (which TSV cannot hold) go through mxgraph's JSON instead.
+    term exactly (RDF 1.2 triple terms too) and is a quarter of the work of writing JSON
+    in Python.
 
     >>> rows = SelectResult(("x",), ((ox.Literal("hola", language="es"),),))
     >>> write_results(rows, ResultFormat.JSON)
@@ -484,11 +522,8 @@ def write_results(result: SelectResult | AskResult, result_format: ResultFormat)
         if result_format is ResultFormat.XML:
             return _reserialize(own, ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML)
         return own
-    if any(isinstance(term, ox.Triple) for row in result.rows for term in row):
-        own, source = render_result(result, OutputFormat.JSON), ox.QueryResultsFormat.JSON
-    else:
-        own, source = render_result(result, OutputFormat.TSV), ox.QueryResultsFormat.TSV
-    return _reserialize(own, source, oxigraph_format)
+    own = render_result(result, OutputFormat.TSV)
+    return _reserialize(own, ox.QueryResultsFormat.TSV, oxigraph_format)
 
 
 #: The result formats Oxigraph writes from mxgraph's TSV (see write_results).
@@ -528,8 +563,7 @@ def _decode_result(answer: bytes, deadline: Deadline) -> QueryResult:
     if kind == b"G":
         triples = ox.parse(payload, ox.RdfFormat.N_TRIPLES) if payload else ()
         return GraphResult(tuple(quad.triple for quad in triples))
-    kinds = {b"T": ox.QueryResultsFormat.TSV, b"S": ox.QueryResultsFormat.JSON}
-    solutions = ox.parse_query_results(payload, kinds[kind])
+    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)
     variables = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)

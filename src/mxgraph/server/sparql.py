@@ -55,6 +55,7 @@ from mxgraph.server.site import (
     ResultFormat,
     ResultTooLarge,
     Site,
+    answer_key,
     serialize_graph,
 )
 from mxgraph.store import ONTOLOGY_GRAPH
@@ -441,6 +442,10 @@ async def sparql_endpoint(request: Request) -> Response:
         )
         result_format, graph_format = _requested_formats(accept, format_name)
         client_timeout = _timeout(params)
+        # Asked before: the kept answer, without a thread or a worker (Site.answers).
+        kept = site.answers.get(answer_key(query, result_format, graph_format, dataset))
+        if kept is not None:
+            return Response(kept.body, media_type=kept.media_type, headers=_VARY)
         ticket = Ticket()
         answering = asyncio.ensure_future(
             site.call_query(
