@@ -247,17 +247,23 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
     from mxgraph import resources
 
     bundled = [str(p) for p in resources.bundled_files()]
-    seconds, rss = timed([*mxgraph, "load", str(nt), "--store", str(mx_store)])
-    result["mx_load"], result["mx_load_rss"] = seconds, rss
-    seconds, rss = timed(
-        [*oxigraph, "load", "--location", str(ox_store), "--file", str(nt), *bundled]
-    )
-    # mxgraph load compacts the store it built (Store.optimize): so does the oxigraph side,
-    # in the time of its load, so both answer queries from the same layout.
-    compacted, compact_rss = timed([*oxigraph, "optimize", "--location", str(ox_store)])
-    if seconds is not None:
-        seconds = None if compacted is None else seconds + compacted
-    result["ox_load"], result["ox_load_rss"] = seconds, max(rss, compact_rss)
+    if args.stores is not None and mx_store.exists() and ox_store.exists():
+        # Kept by an earlier run with --stores: its load times stay in the results.
+        result["reused_stores"] = True
+    else:
+        shutil.rmtree(mx_store, ignore_errors=True)
+        shutil.rmtree(ox_store, ignore_errors=True)
+        seconds, rss = timed([*mxgraph, "load", str(nt), "--store", str(mx_store)])
+        result["mx_load"], result["mx_load_rss"] = seconds, rss
+        seconds, rss = timed(
+            [*oxigraph, "load", "--location", str(ox_store), "--file", str(nt), *bundled]
+        )
+        # mxgraph load compacts the store it built (Store.optimize): so does the oxigraph
+        # side, in the time of its load, so both answer queries from the same layout.
+        compacted, compact_rss = timed([*oxigraph, "optimize", "--location", str(ox_store)])
+        if seconds is not None:
+            seconds = None if compacted is None else seconds + compacted
+        result["ox_load"], result["ox_load_rss"] = seconds, max(rss, compact_rss)
     sys.stderr.write(f"{count} triples loaded\n")
     cli: dict[str, float | None] = {}
     ox: dict[str, float | None] = {}
@@ -340,8 +346,9 @@ def measure(size: float, args: argparse.Namespace, work: Path) -> dict[str, obje
     sys.stderr.write(f"{count} triples: queries done; rdflib next\n")
     result["rdflib"] = rdflib_times(nt, args.rdflib_timeout)
     result["rdflib_timeout"] = f"{args.rdflib_timeout:g}"
-    shutil.rmtree(mx_store, ignore_errors=True)
-    shutil.rmtree(ox_store, ignore_errors=True)
+    if args.stores is None:
+        shutil.rmtree(mx_store, ignore_errors=True)
+        shutil.rmtree(ox_store, ignore_errors=True)
     return result
 
 
@@ -542,8 +549,17 @@ def main() -> None:
         action="store_true",
         help="forget the sizes measured before (kept in DATA/results.json)",
     )
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        metavar="DIR",
+        help="keep the stores each size loads in DIR, and use those already there instead of "
+        "loading again (their load times stay as measured before)",
+    )
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
+    if args.stores is not None:
+        args.stores.mkdir(parents=True, exist_ok=True)
     saved = args.data / "results.json"
     # Sizes measured before (same data folder) stay in the tables unless measured again.
     earlier = [] if args.fresh or not saved.exists() else json.loads(saved.read_text())
@@ -557,8 +573,9 @@ def main() -> None:
     # Stores go beside the generated data (git-ignored, same disk), never into the repository.
     with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         for size in args.sizes:
-            measured = measure(size, args, Path(tmp))
-            if args.only:  # the other cases of this size stay as measured before
+            measured = measure(size, args, args.stores or Path(tmp))
+            if measured.pop("reused_stores", False) or args.only:
+                # What was not measured again (the loads, the other cases) stays as before.
                 measured = _update(
                     next((r for r in earlier if r["units"] == measured["units"]), {}), measured
                 )
