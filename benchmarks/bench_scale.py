@@ -159,7 +159,7 @@ for q in list_named_queries():
     if only and q.name not in only:
         continue
     out["mx"][q.name] = median(lambda: run_query(store, q.sparql, timeout=None))
-    out["native"][q.name] = median(lambda: native([(q.sparql, {})]))
+    out["native"][q.name] = median(lambda: native([(q.sparql, {}, None)]))
     out["queries"][q.name] = 1
     print(json.dumps(out), flush=True)
 for name, call in lookups.items():

@@ -51,3 +51,37 @@ def test_generated_data_loads_and_answers_every_lookup(tmp_path: Path) -> None:
     assert graph_stats(backend, top=3).triples == len(store)
     far = f"mxd:syn-country-{units // 2}-2"
     assert shortest_paths(backend, "mxd:syn-country-0-1", far).length is not None
+
+
+def test_the_in_process_timings_cover_every_case(tmp_path: Path) -> None:
+    """The benchmark's in-process child times every named query and lookup, both in mxgraph
+    and in Oxigraph alone (a child that fails leaves those columns empty)."""
+    import json
+    import subprocess
+
+    spec = importlib.util.spec_from_file_location("bench_scale", BENCHMARKS / "bench_scale.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_scale"] = bench
+    spec.loader.exec_module(bench)
+    generate = _generator()
+    units = 12
+    nt, _ttl, _count = generate.write(units, tmp_path / "data")
+    load_into_store([nt], tmp_path / "store")
+    done = subprocess.run(
+        [sys.executable, "-c", bench.IN_PROCESS, str(tmp_path / "store"), "1", str(units), ""],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    cases = {q.name for q in list_named_queries()} | {
+        "describe",
+        "neighbors",
+        "search",
+        "stats",
+        "path",
+    }
+    assert set(measured["mx"]) == set(measured["native"]) == cases
+    assert all(seconds > 0 for seconds in measured["native"].values())
