@@ -844,3 +844,29 @@ def test_a_repeated_request_gets_the_same_bytes_and_each_format_its_own(
     assert answers[1].headers["content-type"].startswith("text/csv")
     assert answers[2].headers["content-type"].startswith("application/sparql-results+json")
     assert json.loads(answers[2].content)["results"]["bindings"]
+
+
+def test_answers_that_change_each_time_are_not_kept() -> None:
+    from mxgraph.server.site import ResultFormat
+
+    site, evaluated = _site_without_workers(64 << 20)
+    query = "SELECT (STRUUID() AS ?u) {}"
+    for _ in range(2):
+        site.render(query, ResultFormat.CSV, None)  # type: ignore[attr-defined]
+    assert len(evaluated) == 2 and len(site.answers) == 0  # type: ignore[attr-defined]
+
+
+def test_a_long_query_counts_its_text_against_the_cache() -> None:
+    from mxgraph.server.site import GraphFormat, ResultFormat
+
+    site, _ = _site_without_workers(64 << 20)
+    long_query = "ASK {} #" + "x" * 500_000
+    site.render(long_query, ResultFormat.JSON, None)  # type: ignore[attr-defined]
+    assert site.answers.weight > 500_000  # type: ignore[attr-defined]
+    small, _ = _site_without_workers(100_000)
+    small.render(long_query, ResultFormat.JSON, None)  # type: ignore[attr-defined]
+    assert len(small.answers) == 0  # type: ignore[attr-defined]
+    none, _ = _site_without_workers(0)
+    empty = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(false) }"
+    assert none.render(empty, None, GraphFormat.NT).body == b""  # type: ignore[attr-defined]
+    assert len(none.answers) == 0  # type: ignore[attr-defined]

@@ -229,8 +229,8 @@ def test_another_host_than_loopback_is_said(busy_port: int) -> None:
         ),
         (
             ["--answer-cache", "lots"],
-            "error: Invalid value for '--answer-cache': 'lots' is not a size such as 500M or 4G "
-            "(0: no limit) (see: mxgraph serve --help)",
+            "error: Invalid value for '--answer-cache': 'lots' is not a size such as 64M or 1G "
+            "(0: keep no answers) (see: mxgraph serve --help)",
         ),
         (
             ["--timeout", "-1"],

@@ -113,3 +113,37 @@ def test_bad_request_timeout_is_one_error_line(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("error: Invalid value for '--request-timeout': 0.0 is not in")
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_pipelined_request_whose_body_stalls_is_timed_too(served: Server) -> None:
+    body = b"query=ASK%7B%7D"
+    with _connect(served) as connection:
+        started = time.monotonic()
+        connection.sendall(
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(body) + 10).encode() + b"\r\n\r\n" + body
+        )
+        received, closed = _read_until_closed(connection)
+    assert received.startswith(b"HTTP/1.1 200 ")  # the first request's answer
+    assert received.count(b"HTTP/1.1 ") == 1
+    assert closed - started < LIMIT + 5  # not held until the client gives up (15 s)
+
+
+def test_an_early_answer_is_the_only_answer_to_a_stalled_upload(served: Server) -> None:
+    with _connect(served) as connection:
+        connection.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 99999999\r\n\r\nquery="
+        )
+        for _ in range(8):  # the upload goes on, slowly, past the request timeout
+            time.sleep(0.3)
+            try:
+                connection.sendall(b"x" * 100)
+            except OSError:
+                break
+        received, _ = _read_until_closed(connection)
+    assert received.startswith(b"HTTP/1.1 413 ")
+    assert received.count(b"HTTP/1.1 ") == 1  # no 408 after it

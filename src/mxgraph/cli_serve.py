@@ -27,7 +27,6 @@ from mxgraph.cli_common import (
     StoreOption,
     TimeoutOption,
     apply_max_memory,
-    check_size,
     open_store_from_options,
     parse_size,
     start_deadline,
@@ -45,6 +44,16 @@ app = typer.Typer(cls=MxGraphGroup)
 def _check_port(value: int) -> int:
     if not 0 <= value <= 65535:
         raise typer.BadParameter(f"{value} is not a port number from 0 (any free port) to 65535")
+    return value
+
+
+def _check_cache_size(value: str) -> str:
+    try:
+        parse_size(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a size such as 64M or 1G (0: keep no answers)"
+        ) from None
     return value
 
 
@@ -174,7 +183,7 @@ def serve(
         str,
         typer.Option(
             "--answer-cache",
-            callback=check_size,
+            callback=_check_cache_size,
             help="Keep up to SIZE of query answers (e.g. 64M; 0: none) for clients asking the "
             "same query again in the same format: the served graph does not change, so the "
             "answer is sent again without evaluating the query.",

@@ -56,8 +56,8 @@ every sentence that mentions it or states one of its relations. A fact's
                                           "sources": [citation]}]}]}],
      "revisits": [ref]}
 
-    (``revisits``: through ``--via``, the entities the paths pass twice when no path
-    was found that visits each entity once.)
+    (``revisits``: through ``--via``, the entities the paths pass twice when the search
+    found no path that visits each entity once.)
 
 ``search``::
 
@@ -362,7 +362,8 @@ def path_report(result: PathResult, *, sources: bool = False) -> Report:
         if r.revisits:
             passed = ", ".join(ref.label for ref in r.revisits)
             lines += (
-                f"note: found no path that visits each entity once: these pass {passed} twice",
+                f"note: these pass {passed} twice (the search found no path through it "
+                "that visits each entity once)",
             )
     document = {
         "from": r.start.to_json(),

@@ -315,8 +315,8 @@ class PathResult:
     paths: tuple[Path, ...]
     max_length: int | None = None
     truncated: bool = False
-    #: Through ``--via``: the entities the paths pass twice, when no path was found that
-    #: visits each entity once (see :func:`shortest_paths`); empty otherwise.
+    #: Through ``--via``: the entities the paths pass twice, when the search found no path
+    #: that visits each entity once (see :func:`_through`); empty otherwise.
     revisits: tuple[EntityRef, ...] = ()
 
 
@@ -498,7 +498,7 @@ def shortest_paths(
     through unless ``documents``; ``exclude`` names more relations or classes
     (CURIE, IRI or label) not to go through; ``via`` names an entity the path
     must pass (the shortest path to it, then the shortest from it, visiting no
-    entity twice: see :func:`_through`).
+    entity twice when the search finds such a path: see :func:`_through`).
 
     The search is breadth first from both ends at once, one SPARQL query per
     level of the smaller side, so it reads only the neighbourhoods it needs
@@ -570,12 +570,15 @@ def _through(
     limit: int,
     node_budget: int,
 ) -> PathResult:
-    """Paths from ``start`` through ``via`` to ``end`` that visit no entity twice.
+    """Paths from ``start`` through ``via`` to ``end``, visiting no entity twice when
+    this search finds such a path.
 
     The shortest path to ``via`` joined with the shortest from it; when every such
     pair meets again (Fulbright → Mexico → Pacific Alliance → Mexico → Canada), one leg
-    is kept and the other searched again around its entities, each way round, and the
-    shorter outcome is the answer.
+    (its first shortest path) is kept and the other searched again around its entities,
+    each way round, and the shorter outcome is the answer. That can miss a path on which
+    both legs leave their shortest routes: then, as when there is none, the shortest
+    walks are the answer, with the entities they pass twice (``revisits``).
     """
     start, via, end = ends
     options = {"all_paths": all_paths, "limit": limit, "node_budget": node_budget}
@@ -602,10 +605,13 @@ def _through(
     # Every way through ``via`` found passes an entity twice: the shortest such walks,
     # saying which entities they pass twice.
     walks = _joined([first, second], start, end, max_length, shown, simple=False)
-    steps = walks.paths[0].steps if walks.paths else ()
-    refs = {ref.iri: ref for step in steps for ref in (step.start, step.end)}
-    seen = Counter(_entities_of(Path(steps)))
-    return replace(walks, revisits=tuple(refs[iri] for iri, n in seen.items() if n > 1))
+    refs: dict[str, EntityRef] = {}
+    twice: dict[str, None] = {}  # in order, each once, over every walk listed
+    for walk in walks.paths:
+        refs.update((ref.iri, ref) for step in walk.steps for ref in (step.start, step.end))
+        seen = Counter(_entities_of(walk))
+        twice.update((iri, None) for iri, n in seen.items() if n > 1)
+    return replace(walks, revisits=tuple(refs[iri] for iri in twice))
 
 
 def _entities_of(path: Path) -> list[str]:

@@ -25,19 +25,23 @@ V = TypeVar("V")
 
 class KeptCache(Generic[K, V]):
     """The last values put (least recently used dropped first), within ``entries`` values
-    and ``size`` bytes as ``weigh`` counts them; a value weighing more than ``size`` is
-    not kept. Safe to share between threads.
+    and ``size`` bytes as ``weigh(key, value)`` counts them (the key too: a key can be
+    large, such as a query's text); an entry weighing more than ``size`` is not kept, and
+    a ``size`` of 0 keeps nothing. Safe to share between threads.
 
-    >>> cache = KeptCache(entries=2, size=10, weigh=len)
+    >>> cache = KeptCache(entries=2, size=12, weigh=lambda key, value: len(key) + len(value))
     >>> cache.put("a", b"12345"); cache.put("b", b"123"); cache.get("a")
     b'12345'
     >>> cache.put("c", b"1234"); cache.get("b") is None, cache.get("a"), cache.get("c")
     (True, b'12345', b'1234')
     >>> cache.put("d", b"12345678901"); cache.get("d") is None, len(cache), cache.weight
-    (True, 2, 9)
+    (True, 2, 11)
+    >>> nothing = KeptCache(entries=2, size=0, weigh=lambda key, value: len(value))
+    >>> nothing.put("a", b""); len(nothing)
+    0
     """
 
-    def __init__(self, entries: int, size: int, weigh: Callable[[V], int]) -> None:
+    def __init__(self, entries: int, size: int, weigh: Callable[[K, V], int]) -> None:
         self.entries, self.size = entries, size
         self._weigh = weigh
         self._kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
@@ -58,8 +62,8 @@ class KeptCache(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         """Keep ``value`` under ``key``, dropping the least recently used past the budget."""
-        weight = self._weigh(value)
-        if weight > self.size or self.entries < 1:
+        weight = self._weigh(key, value)
+        if weight > self.size or self.size <= 0 or self.entries < 1:
             return
         with self._lock:
             old = self._kept.pop(key, None)
@@ -94,7 +98,7 @@ class PageCache:
 
     def __init__(self, entries: int = 1024, size: int = 64 * 1024 * 1024) -> None:
         self._kept: KeptCache[tuple[str, ...], _Kept] = KeptCache(
-            entries, size, lambda kept: len(kept.body)
+            entries, size, lambda key, kept: sum(map(len, key)) + len(kept.body)
         )
 
     def get(self, key: tuple[str, ...]) -> Response | None:

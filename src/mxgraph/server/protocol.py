@@ -5,13 +5,14 @@ without end for a request that comes a byte at a time, or for a connection
 that sends nothing: a few hundred such connections would hold every one
 ``mxgraph serve`` takes (``LIMIT_CONNECTIONS``), and no one else could
 connect. :func:`timed_protocol` makes a protocol class that gives each
-request ``seconds`` from the connection opening (or from the first byte
-after an answer) to its last byte: request line, headers and body. Past it, a
-request begun gets ``408 Request Timeout`` with a one-line message and the
+request ``seconds`` from the connection opening (or from its first byte after
+an answer, or from that answer when it had already begun) to its last byte:
+request line, headers and body. Past it, a request line or headers not yet
+complete get ``408 Request Timeout`` with a one-line message and the
 connection is closed (a connection that sent nothing is just closed); a body
 still being read when time runs out ends that request as a client gone away
-(499 in the log). A request fully received is never timed out by this (its
-query has ``--timeout``).
+(499 in the log), and after an early answer (413) the connection is closed. A
+request fully received is never timed out by this (its query has ``--timeout``).
 """
 
 from __future__ import annotations
@@ -52,9 +53,18 @@ class TimedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def on_response_complete(self) -> None:
-        # uvicorn's own keep-alive timer now watches the idle connection.
+        # An idle connection is watched by uvicorn's own keep-alive timer; a next request
+        # already begun (pipelined: its head, or its head and part of its body, came with
+        # the last one) is timed from now.
         self._stop_clock()
         super().on_response_complete()
+        if self._receiving():
+            self._start_clock()
+
+    def _receiving(self) -> bool:
+        """Whether a request has begun to arrive and is not whole yet."""
+        state = self.conn.their_state
+        return state is h11.SEND_BODY or (state is h11.IDLE and bool(self.conn.trailing_data[0]))
 
     def _start_clock(self) -> None:
         if self._arrival is None:
@@ -69,9 +79,11 @@ class TimedH11Protocol(H11Protocol):
         self._arrival = None
         if self.transport.is_closing() or self.conn.their_state not in _RECEIVING:
             return
-        begun = self.conn.their_state is h11.SEND_BODY or bool(self.conn.trailing_data[0])
-        if begun and (self.cycle is None or self.cycle.response_complete):
-            # Nothing is answering this connection yet: tell the client why it is closed.
+        head_begun = self.conn.their_state is h11.IDLE and bool(self.conn.trailing_data[0])
+        if head_begun and (self.cycle is None or self.cycle.response_complete):
+            # A request line or headers that never ended, and no answer on its way: tell the
+            # client why the connection is closed. (A body that never ended is the request
+            # of an answer already begun or sent, 413 for one: the connection just closes.)
             message = (
                 f"the request did not arrive within {self.request_timeout:g} s "
                 "(--request-timeout): send it whole, at once\n"

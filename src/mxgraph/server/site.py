@@ -48,6 +48,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -172,7 +173,7 @@ class Site:
         #: the same format gets the same bytes without a worker. Only answers are kept,
         #: never errors (a time limit depends on the load and on the request's own limit).
         self.answers: KeptCache[AnswerKey, Rendered] = KeptCache(
-            4096, config.answer_cache, lambda answer: len(answer.body)
+            4096, config.answer_cache, _answer_weight
         )
         #: Why the server must stop (set when the worker processes are gone for good).
         self.failure: str | None = None
@@ -303,6 +304,7 @@ class Site:
         kept = self.answers.get(key)
         if kept is not None:
             return kept
+        keep = not changes_each_time(sparql)
         request = _Request(
             "render",
             sparql,
@@ -314,7 +316,8 @@ class Site:
         answer = self._run(request, self.deadline(timeout), ticket)
         media_type = (result_format if answer[:1] == b"R" else graph_format) or ResultFormat.JSON
         rendered = Rendered(media_type.value, answer[1:])
-        self.answers.put(key, rendered)
+        if keep:
+            self.answers.put(key, rendered)
         return rendered
 
     def _run(self, request: _Request, deadline: Deadline, ticket: Ticket | None = None) -> bytes:
@@ -396,6 +399,28 @@ def answer_key(
         dataset.default_graphs,
         dataset.named_graphs,
     )
+
+
+def _answer_weight(key: AnswerKey, answer: Rendered) -> int:
+    """The bytes an answer kept under ``key`` holds: its body, the query's text and the
+    graphs' IRIs (a megabyte of query may have a few bytes of answer), and some overhead."""
+    sparql, _, _, default, named = key
+    return len(answer.body) + len(sparql) + sum(map(len, (*default, *named))) + 256
+
+
+#: SPARQL functions whose value differs from one evaluation to the next.
+_CHANGING = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+def changes_each_time(sparql: str) -> bool:
+    """Whether ``sparql`` may call a function whose value differs at each evaluation
+    (``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()``, ``BNODE()``): its answer is not
+    kept. Read from the text, so a name in a string or a comment counts too.
+
+    >>> changes_each_time("SELECT (now() AS ?t) {}"), changes_each_time("SELECT * { ?s ?p ?o }")
+    (True, False)
+    """
+    return _CHANGING.search(sparql) is not None
 
 
 class _SiteBackend(LocalBackend):
