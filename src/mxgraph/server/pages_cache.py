@@ -34,7 +34,7 @@ class KeptCache(Generic[K, V]):
     b'12345'
     >>> cache.put("c", b"1234"); cache.get("b") is None, cache.get("a"), cache.get("c")
     (True, b'12345', b'1234')
-    >>> cache.put("d", b"12345678901"); cache.get("d") is None, len(cache), cache.weight
+    >>> cache.put("d", b"123456789012"); cache.get("d") is None, len(cache), cache.weight
     (True, 2, 11)
     >>> nothing = KeptCache(entries=2, size=0, weigh=lambda key, value: len(value))
     >>> nothing.put("a", b""); len(nothing)
