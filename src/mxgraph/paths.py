@@ -188,17 +188,28 @@ def link_arrays(source: Source, nodes: Collection[str]) -> LinkArrays:
     check_deadline(backend)
     del ids
     keys.sort()  # in order: the same sums, the same ranks
-    subjects, objects = (
-        array("q", (k // count for k in keys)),
-        array("q", (k % count for k in keys)),
-    )
-    del keys
+    return links_from_keys(ordered, keys)
+
+
+def links_from_keys(names: Sequence[str], keys: Iterable[int]) -> LinkArrays:
+    """The links ``subject * len(names) + object`` (in the order given) between the nodes
+    ``names``, as arrays over the nodes some link touches, numbered in ``names``' order.
+
+    >>> links = links_from_keys(["a", "b", "c"], [0 * 3 + 2, 2 * 3 + 0])
+    >>> links.nodes, list(links.subjects), list(links.objects)
+    (['a', 'c'], [0, 1], [1, 0])
+    """
+    count = len(names)
+    subjects, objects = array("q"), array("q")
+    for key in keys:
+        subjects.append(key // count)
+        objects.append(key % count)
     linked = sorted(set(subjects).union(objects))
     if len(linked) < count:  # ids of the linked nodes only
         renumber = {old: new for new, old in enumerate(linked)}
         subjects = array("q", map(renumber.__getitem__, subjects))
         objects = array("q", map(renumber.__getitem__, objects))
-    return LinkArrays([ordered[i] for i in linked], subjects, objects)
+    return LinkArrays([names[i] for i in linked], subjects, objects)
 
 
 def load_entity_graph(source: Source, index: EntityIndex | None = None) -> EntityGraph:

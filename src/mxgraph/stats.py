@@ -350,21 +350,15 @@ def _entity_links(
     second = _second_statements(stated, load_inverses(backend), count)
     keys = sorted(itertools.chain.from_iterable(stated.values()))
     stated.clear()
-    subjects, objects = array("q"), array("q")
-    for key in keys:
-        if second and second.get(key, 0) > 0:
-            second[key] -= 1
-            continue
-        subjects.append(key // count)
-        objects.append(key % count)
-    del keys
-    linked = sorted(set(subjects).union(objects))
-    renumber = {old: new for new, old in enumerate(linked)}
-    return paths.LinkArrays(
-        [entities.iris[i] for i in linked],
-        array("q", map(renumber.__getitem__, subjects)),
-        array("q", map(renumber.__getitem__, objects)),
-    )
+
+    def first_statements() -> Iterator[int]:
+        for key in keys:
+            if second and second.get(key, 0) > 0:
+                second[key] -= 1
+                continue
+            yield key
+
+    return paths.links_from_keys(entities.iris, first_statements())
 
 
 def _add_pairs(
