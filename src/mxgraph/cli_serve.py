@@ -263,7 +263,7 @@ def _closing(site: Site) -> Iterator[None]:
 LIMIT_CONNECTIONS = 512
 
 
-def run_server(site: Site, listener: socket.socket, *, request_timeout: float = 20.0) -> None:
+def run_server(site: Site, listener: socket.socket, *, request_timeout: float) -> None:
     """Serve ``site`` on ``listener`` with uvicorn until Ctrl-C or SIGTERM; a client has
     ``request_timeout`` seconds to send each request (:mod:`mxgraph.server.protocol`)."""
     import uvicorn
